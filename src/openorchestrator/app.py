@@ -1,0 +1,108 @@
+"""The web application: routers, error handling, the guard, and the run engine's life in the lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from openorchestrator import __version__
+from openorchestrator.bots.router import router as bots_router
+from openorchestrator.config import Settings
+from openorchestrator.errors import AppError
+from openorchestrator.providers.router import router as providers_router
+from openorchestrator.runs.router import router as runs_router
+from openorchestrator.security import GuardMiddleware
+from openorchestrator.services import Services, open_services
+from openorchestrator.settings.router import router as settings_router
+from openorchestrator.system.router import router as system_router
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: Settings, *, services: Services | None = None) -> FastAPI:
+    """Build the app. Pass `services` to share them with a caller (tests); else the lifespan opens its own."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = services is None
+        svc = services or await open_services(config)
+        app.state.services = svc
+        await svc.engine.start()
+        try:
+            yield
+        finally:
+            if own:
+                await svc.close()
+            else:
+                await svc.engine.stop()
+
+    app = FastAPI(
+        title="openOrchestrator",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    for router in (system_router, bots_router, runs_router, providers_router, settings_router):
+        app.include_router(router)
+    _install_error_handlers(app)
+    app.add_middleware(GuardMiddleware, allowed_hosts=config.allowed_hosts, access_token=config.access_token)
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> HTMLResponse:
+        return HTMLResponse(_HOME)
+
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def app_error(_: Request, exc: AppError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [_field_error(error) for error in exc.errors()]
+        first = details[0] if details else {"field": "body", "reason": "is not valid"}
+        body = {"error": {"code": "invalid_input", "message": f"{first['field']}: {first['reason']}",
+                          "details": details}}
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse({"error": {"code": code, "message": str(exc.detail)}}, status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        body = {"error": {"code": "internal", "message": "Something went wrong on our side; it has been logged."}}
+        return JSONResponse(body, status_code=500)
+
+
+def _field_error(error: dict[str, Any]) -> dict[str, str]:
+    location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+    field = ".".join(location) or "body"
+    reason = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+    if error.get("type") == "json_invalid":
+        field, reason = "body", "is not valid JSON"
+    elif error.get("type") == "extra_forbidden":
+        reason = "is not a known field"
+    return {"field": field, "reason": reason}
+
+
+_HOME = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>openOrchestrator</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}
+code{background:#f3f3f3;padding:.1rem .3rem;border-radius:4px}</style></head><body>
+<h1>🤖 openOrchestrator is running</h1>
+<p>The web interface is coming soon. Until then, use the command line (<code>openorch --help</code>)
+or the HTTP API: <a href="/openapi.json">/openapi.json</a> describes every endpoint,
+<a href="/api/status">/api/status</a> shows the run queue.</p>
+</body></html>"""

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Request, Response
+
+from openorchestrator.bots import service
+from openorchestrator.bots.schemas import BotCreate, BotRead, BotUpdate
+from openorchestrator.services import services_of
+
+router = APIRouter(prefix="/api/bots", tags=["bots"])
+
+COPY_WORD = {"de": "Kopie", "en": "copy"}
+
+
+@router.post("", status_code=201)
+async def create_bot(body: BotCreate, request: Request) -> BotRead:
+    svc = services_of(request)
+    async with svc.sessionmaker() as session:
+        bot = await service.create_bot(session, svc.clock, body, svc.settings.current.timezone)
+        await session.commit()
+    return service.to_read(bot, None)
+
+
+@router.get("")
+async def list_bots(request: Request) -> list[BotRead]:
+    async with services_of(request).sessionmaker() as session:
+        bots = await service.list_bots(session)
+        last = await service.last_runs(session, [bot.id for bot in bots])
+    return [service.to_read(bot, last.get(bot.id)) for bot in bots]
+
+
+@router.get("/{bot_id}")
+async def read_bot(bot_id: str, request: Request) -> BotRead:
+    async with services_of(request).sessionmaker() as session:
+        bot = await service.get_bot(session, bot_id)
+        last = await service.last_runs(session, [bot.id])
+    return service.to_read(bot, last.get(bot.id))
+
+
+@router.patch("/{bot_id}")
+async def update_bot(bot_id: str, body: BotUpdate, request: Request) -> BotRead:
+    svc = services_of(request)
+    async with svc.sessionmaker() as session:
+        bot = await service.get_bot(session, bot_id)
+        await service.update_bot(session, svc.clock, bot, body, svc.settings.current.timezone)
+        await session.commit()
+        last = await service.last_runs(session, [bot.id])
+    return service.to_read(bot, last.get(bot.id))
+
+
+@router.delete("/{bot_id}", status_code=204)
+async def delete_bot(bot_id: str, request: Request) -> Response:
+    svc = services_of(request)
+    async with svc.sessionmaker() as session:
+        bot = await service.get_bot(session, bot_id)
+        active = await service.active_run_ids(session, bot_id)
+    for run_id in active:
+        await svc.engine.cancel(run_id)
+    async with svc.sessionmaker() as session:
+        await service.delete_bot(session, await service.get_bot(session, bot_id))
+        await session.commit()
+    await asyncio.to_thread(service.remove_bot_folder, svc.config.bot_dir(bot.id))
+    return Response(status_code=204)
+
+
+@router.post("/{bot_id}/duplicate", status_code=201)
+async def duplicate_bot(bot_id: str, request: Request) -> BotRead:
+    svc = services_of(request)
+    async with svc.sessionmaker() as session:
+        bot = await service.get_bot(session, bot_id)
+        copy = await service.duplicate_bot(session, svc.clock, bot, COPY_WORD[svc.language])
+        await session.commit()
+    return service.to_read(copy, None)

@@ -1,0 +1,194 @@
+"""Bots: validation against the rest of the data (credentials, other bots, loops), CRUD, duplicate.
+
+Services never commit; the router commits once per request.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from openorchestrator.bots.schemas import NULLABLE_FIELDS, BotCreate, BotRead, BotUpdate, RunSummary
+from openorchestrator.core.clock import Clock
+from openorchestrator.core.cron import CronError, validate_cron
+from openorchestrator.core.ids import new_id
+from openorchestrator.core.tz import is_timezone
+from openorchestrator.db.models import Bot, ProviderCredential, Run
+from openorchestrator.errors import InvalidInput, NotFound
+from openorchestrator.providers.types import split_model
+
+
+async def get_bot(session: AsyncSession, bot_id: str) -> Bot:
+    bot = await session.get(Bot, bot_id)
+    if bot is None:
+        raise NotFound("bot", bot_id)
+    return bot
+
+
+async def find_bot(session: AsyncSession, name_or_id: str) -> Bot:
+    """By id, else by name (case-insensitive): what the CLI accepts."""
+    bot = await session.get(Bot, name_or_id)
+    if bot is None:
+        bot = await session.scalar(select(Bot).where(func.lower(Bot.name) == name_or_id.lower()))
+    if bot is None:
+        raise NotFound("bot", name_or_id)
+    return bot
+
+
+async def list_bots(session: AsyncSession) -> list[Bot]:
+    return list(await session.scalars(select(Bot).order_by(Bot.created_at, Bot.id)))
+
+
+async def create_bot(session: AsyncSession, clock: Clock, data: BotCreate, default_tz: str) -> Bot:
+    values = data.model_dump()
+    await _check(session, values, None, default_tz, clock)
+    now = clock.now()
+    bot = Bot(id=new_id(), created_at=now, updated_at=now, **values)
+    session.add(bot)
+    return bot
+
+
+async def update_bot(session: AsyncSession, clock: Clock, bot: Bot, patch: BotUpdate, default_tz: str) -> Bot:
+    changes = patch.model_dump(exclude_unset=True)
+    for key, value in changes.items():
+        if value is None and key not in NULLABLE_FIELDS:
+            raise InvalidInput(key, "may not be null")
+    merged = {column: getattr(bot, column) for column in BotCreate.model_fields} | changes
+    await _check(session, merged, bot.id, default_tz, clock, changed=set(changes))
+    for key, value in changes.items():
+        setattr(bot, key, value)
+    bot.updated_at = clock.now()
+    return bot
+
+
+async def duplicate_bot(session: AsyncSession, clock: Clock, bot: Bot, copy_word: str) -> Bot:
+    values = {column: getattr(bot, column) for column in BotCreate.model_fields}
+    values["name"] = await _free_name(session, f"{bot.name} ({copy_word})"[:100])
+    now = clock.now()
+    copy = Bot(id=new_id(), created_at=now, updated_at=now, **values)
+    session.add(copy)
+    return copy
+
+
+async def delete_bot(session: AsyncSession, bot: Bot) -> None:
+    """Delete the bot and its runs; other bots stop handing their output to it."""
+    for other in await session.scalars(select(Bot).where(Bot.id != bot.id)):
+        if bot.id in (other.on_complete or []):
+            other.on_complete = [target for target in other.on_complete if target != bot.id]
+    await session.delete(bot)
+
+
+def remove_bot_folder(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+async def active_run_ids(session: AsyncSession, bot_id: str) -> list[str]:
+    query = select(Run.id).where(Run.bot_id == bot_id, Run.status.in_(("pending", "running")))
+    return list(await session.scalars(query))
+
+
+# -- reading -------------------------------------------------------------------------------------------
+async def last_runs(session: AsyncSession, bot_ids: list[str]) -> dict[str, Run]:
+    """The newest run of each bot (ids sort by creation time)."""
+    if not bot_ids:
+        return {}
+    newest = select(func.max(Run.id)).where(Run.bot_id.in_(bot_ids)).group_by(Run.bot_id)
+    runs = await session.scalars(select(Run).where(Run.id.in_(newest)))
+    return {run.bot_id: run for run in runs}
+
+
+def to_read(bot: Bot, last_run: Run | None) -> BotRead:
+    summary = RunSummary.model_validate(last_run, from_attributes=True) if last_run else None
+    data: dict[str, Any] = {column: getattr(bot, column) for column in BotRead.model_fields if hasattr(bot, column)}
+    data.update(last_run=summary, next_run_at=None, schedule_description=None)
+    return BotRead.model_validate(data)
+
+
+# -- validation against stored data --------------------------------------------------------------------
+async def _check(
+    session: AsyncSession,
+    values: dict[str, Any],
+    bot_id: str | None,
+    default_tz: str,
+    clock: Clock,
+    changed: set[str] | None = None,
+) -> None:
+    def touched(field: str) -> bool:
+        return changed is None or field in changed
+
+    if touched("name"):
+        clash = select(Bot.id).where(func.lower(Bot.name) == values["name"].lower())
+        if bot_id:
+            clash = clash.where(Bot.id != bot_id)
+        if await session.scalar(clash):
+            raise InvalidInput("name", f"another bot is already called {values['name']!r}")
+    names = set((await session.scalars(select(ProviderCredential.name))).all())
+    if touched("model"):
+        _check_model("model", values["model"], names)
+    if touched("fallback_models"):
+        for index, model in enumerate(values["fallback_models"]):
+            _check_model(f"fallback_models[{index}]", model, names)
+    if touched("timezone") and values["timezone"] is not None and not is_timezone(values["timezone"]):
+        raise InvalidInput("timezone", f"unknown time zone {values['timezone']!r}; use e.g. Europe/Berlin")
+    if (touched("schedule") or touched("timezone")) and values["schedule"]:
+        try:
+            validate_cron(values["schedule"], values["timezone"] or default_tz, clock.now())
+        except CronError as exc:
+            raise InvalidInput("schedule", str(exc)) from None
+    if touched("on_complete"):
+        await _check_on_complete(session, bot_id, values["on_complete"])
+
+
+def _check_model(field: str, model: str, credential_names: set[str]) -> None:
+    try:
+        credential, _ = split_model(model)
+    except ValueError as exc:
+        raise InvalidInput(field, str(exc)) from None
+    if credential not in credential_names:
+        known = ", ".join(sorted(credential_names)) or "none yet"
+        raise InvalidInput(field, f"no AI provider named {credential!r} is set up (set up: {known})")
+
+
+async def _check_on_complete(session: AsyncSession, bot_id: str | None, targets: list[str]) -> None:
+    if len(set(targets)) != len(targets):
+        raise InvalidInput("on_complete", "lists a bot twice")
+    if bot_id and bot_id in targets:
+        raise InvalidInput("on_complete", "a bot cannot hand its output to itself")
+    graph = {row.id: list(row.on_complete or []) for row in (await session.execute(select(Bot.id, Bot.on_complete)))}
+    for target in targets:
+        if target not in graph:
+            raise InvalidInput("on_complete", f"no bot with id {target!r}")
+    if bot_id is None:
+        return  # a new bot has no incoming edges yet, so it cannot close a loop
+    graph[bot_id] = targets
+    path = _find_path(graph, targets, bot_id)
+    if path:
+        raise InvalidInput("on_complete", "this would make a loop: " + " → ".join([bot_id, *path]))
+
+
+def _find_path(graph: dict[str, list[str]], starts: list[str], goal: str) -> list[str] | None:
+    """A path from one of `starts` to `goal` (depth-first), or None."""
+    stack: list[tuple[str, list[str]]] = [(start, [start]) for start in starts]
+    seen: set[str] = set()
+    while stack:
+        node, path = stack.pop()
+        if node == goal:
+            return path
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.extend((child, [*path, child]) for child in graph.get(node, []))
+    return None
+
+
+async def _free_name(session: AsyncSession, wanted: str) -> str:
+    taken = {name.lower() for name in (await session.scalars(select(Bot.name))).all()}
+    name, counter = wanted, 2
+    while name.lower() in taken:
+        name = f"{wanted} {counter}"
+        counter += 1
+    return name

@@ -1,0 +1,186 @@
+"""The `openorch` command. Every failure a user can cause ends in one friendly line and a non-zero exit."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from openorchestrator import __version__
+
+app = typer.Typer(name="openorch", help="openOrchestrator: your own AI bots.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+bots_app = typer.Typer(help="List and manage bots.", no_args_is_help=True)
+runs_app = typer.Typer(help="Look at runs.", no_args_is_help=True)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(bots_app, name="bots")
+app.add_typer(runs_app, name="runs")
+app.add_typer(db_app, name="db")
+
+T = TypeVar("T")
+DataDir = Annotated[Path | None, typer.Option("--data-dir", envvar="OPENORCH_DATA_DIR",
+                                             help="Where the database, key file and bot folders live.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+def friendly(func: Callable[..., T]) -> Callable[..., T]:
+    """Turn any error into one line on stderr and exit code 1 (never a traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        from openorchestrator.errors import AppError
+
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except AppError as exc:
+            fail(exc.message)
+        except KeyboardInterrupt:
+            fail("Stopped.", 130)
+        except Exception as exc:  # noqa: BLE001 — the promise is: no traceback for users
+            fail(f"Error: {exc}")
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+def _config(data_dir: Path | None, **overrides: Any) -> Any:
+    from openorchestrator.config import Settings
+
+    values = {key: value for key, value in overrides.items() if value is not None}
+    if data_dir is not None:
+        values["data_dir"] = data_dir
+    return Settings(**values)
+
+
+def _with_services(data_dir: Path | None, work: Callable[[Any], Awaitable[T]]) -> T:
+    from openorchestrator.services import open_services
+
+    async def main() -> T:
+        services = await open_services(_config(data_dir))
+        try:
+            return await work(services)
+        finally:
+            await services.close()
+
+    return asyncio.run(main())
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit
+
+
+@app.callback()
+def root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
+) -> None:
+    """openOrchestrator: your own AI bots."""
+
+
+@app.command()
+@friendly
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8765).")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Start the server (API and web page) at http://127.0.0.1:8765."""
+    import uvicorn
+
+    from openorchestrator.app import create_app
+    from openorchestrator.logs import setup_logging
+
+    config = _config(data_dir, host=host, port=port)
+    if not config.is_loopback and not config.access_token:
+        fail(f"Refusing to listen on {config.host} without an access token: set OPENORCH_ACCESS_TOKEN first.")
+    setup_logging(config.log_level)
+    typer.echo(f"openOrchestrator {__version__} at http://{config.host}:{config.port}  (data: {config.data_dir})")
+    uvicorn.run(create_app(config), host=config.host, port=config.port, log_level="warning",
+                access_log=False, lifespan="on")
+
+
+@app.command()
+@friendly
+def run(
+    bot: Annotated[str, typer.Argument(help="The bot's name or id.")],
+    input: Annotated[str | None, typer.Option("--input", "-i", help="Text given to the bot.")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Run a bot once, right here, and print its result."""
+    from openorchestrator.runs.cli import run_once
+
+    run_result = _with_services(data_dir, lambda svc: run_once(svc, bot, input, sys.stderr.isatty()))
+    if run_result.status != "completed":
+        fail(f"{run_result.status}: {run_result.error_message or run_result.error_code}")
+    typer.echo(run_result.output or "")
+
+
+@bots_app.command("list")
+@friendly
+def bots_list(as_json: AsJson = False, data_dir: DataDir = None) -> None:
+    """All bots with their last run."""
+    from openorchestrator.bots.cli import list_rows
+
+    rows = _with_services(data_dir, list_rows)
+    _print(rows, as_json, ["name", "model", "schedule", "enabled", "last_status", "last_run_at", "id"])
+
+
+@runs_app.command("list")
+@friendly
+def runs_list(
+    bot: Annotated[str, typer.Argument(help="The bot's name or id.")],
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
+) -> None:
+    """A bot's runs, newest first."""
+    from openorchestrator.runs.cli import list_rows
+
+    rows = _with_services(data_dir, lambda svc: list_rows(svc, bot, limit))
+    _print(rows, as_json, ["created_at", "status", "trigger", "duration_ms", "tokens_in", "tokens_out",
+                           "cost_estimate", "is_new", "error_code", "id"])
+
+
+@db_app.command("upgrade")
+@friendly
+def db_upgrade(data_dir: DataDir = None) -> None:
+    """Apply database migrations (also done at every start)."""
+    from openorchestrator.db.migrate import upgrade
+
+    config = _config(data_dir)
+    config.ensure_dirs()
+    typer.echo("Database upgraded." if upgrade(config.db_url) else "Database is up to date.")
+
+
+def _print(rows: list[dict[str, Any]], as_json: bool, columns: list[str]) -> None:
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, default=str, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    if not rows:
+        typer.echo("Nothing yet.")
+        return
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*("" if row.get(column) is None else str(row[column]) for column in columns))
+    Console().print(table)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,76 @@
+"""Process settings: read from `OPENORCH_*` environment variables and command-line flags.
+
+These are the settings a process needs before it can open its database. Settings a user changes while the
+app runs (parallel runs, language, time zone, ...) live in the database; see `settings/`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+
+
+def default_data_dir() -> Path:
+    """The platform's user data dir, e.g. `~/.local/share/openorchestrator` on Linux."""
+    return Path(platformdirs.user_data_dir("openorchestrator", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Everything a process is configured with. Built once (in the CLI or a test) and passed down."""
+
+    model_config = SettingsConfigDict(env_prefix="OPENORCH_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = None
+    """SQLAlchemy async URL; default: `sqlite+aiosqlite:///<data_dir>/openorchestrator.db`."""
+    host: str = "127.0.0.1"
+    port: int = Field(default=8765, ge=1, le=65535)
+    access_token: str | None = None
+    """Required as `Authorization: Bearer <token>` on every API call when set; needed to listen beyond loopback."""
+    allowed_hosts: list[str] = Field(default_factory=list)
+    """Extra host names the server answers to (besides localhost, 127.0.0.1 and [::1])."""
+    log_level: str = "INFO"
+    retry_delay_seconds: float = Field(default=30.0, ge=0)
+    """The pause before the one retry of a run that failed for a transient reason."""
+    max_retry_delay_seconds: float = Field(default=3600.0, ge=0)
+    """The longest a provider's `Retry-After` can push that retry out."""
+    cancel_grace_seconds: float = Field(default=1.0, gt=0)
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "openorchestrator.db"
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.sqlite_path}"
+
+    @property
+    def key_file(self) -> Path:
+        return self.data_dir / "secret.key"
+
+    @property
+    def bots_dir(self) -> Path:
+        return self.data_dir / "bots"
+
+    def bot_dir(self, bot_id: str) -> Path:
+        return self.bots_dir / bot_id
+
+    @property
+    def is_loopback(self) -> bool:
+        return self.host in LOOPBACK_HOSTS or self.host.startswith("127.")
+
+    def ensure_dirs(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.bots_dir.mkdir(exist_ok=True)

@@ -1,0 +1,108 @@
+"""Plain words for people, in German and English. The app's `language` setting picks one.
+
+Run failures are stored as a machine `error_code` plus the friendly text in the language of the moment.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Language = Literal["de", "en"]
+
+RUN_ERRORS: dict[str, dict[Language, str]] = {
+    "invalid_key": {
+        "de": "Key ungültig — bitte den API-Key von {provider} prüfen und neu eintragen.",
+        "en": "Invalid key — please check the {provider} API key and enter it again.",
+    },
+    "quota_exhausted": {
+        "de": "Kein Guthaben — bitte das Konto bei {provider} aufladen.",
+        "en": "No credit left — please top up your {provider} account.",
+    },
+    "rate_limited": {
+        "de": "Rate-Limit — {provider} ist gerade überlastet.",
+        "en": "Rate limit — {provider} is busy right now.",
+    },
+    "timeout": {
+        "de": "Zeitüberschreitung — der Bot hat länger als {seconds} s gebraucht.",
+        "en": "Timed out — the bot took longer than {seconds} s.",
+    },
+    "unreachable": {
+        "de": "{provider} ist nicht erreichbar — Internetverbindung oder Adresse prüfen.",
+        "en": "{provider} cannot be reached — check the connection or the address.",
+    },
+    "model_not_found": {
+        "de": "Das Modell „{model}“ gibt es bei {provider} nicht (oder der Key darf es nicht nutzen).",
+        "en": "The model “{model}” does not exist at {provider} (or the key may not use it).",
+    },
+    "context_too_long": {
+        "de": "Zu viel Text für das Modell — Notizen oder Eingabe kürzen.",
+        "en": "Too much text for the model — shorten the notes or the input.",
+    },
+    "content_refused": {
+        "de": "Der Anbieter hat die Anfrage inhaltlich abgelehnt.",
+        "en": "The provider refused the request because of its content.",
+    },
+    "provider_error": {
+        "de": "Fehler beim Anbieter {provider} — bitte später noch einmal versuchen.",
+        "en": "{provider} reported an error — please try again later.",
+    },
+    "budget_exceeded": {
+        "de": "Budget erreicht — der Bot wurde pausiert.",
+        "en": "Budget reached — the bot was paused.",
+    },
+    "config_error": {
+        "de": "Einstellung fehlt: {detail}",
+        "en": "Setting missing: {detail}",
+    },
+    "interrupted": {
+        "de": "Die App wurde beendet, während der Bot lief.",
+        "en": "The app stopped while the bot was running.",
+    },
+    "cancelled": {
+        "de": "Abgebrochen.",
+        "en": "Cancelled.",
+    },
+    "internal": {
+        "de": "Interner Fehler — Details stehen im Log des Runs.",
+        "en": "Internal error — details are in the run's log.",
+    },
+}
+
+
+def run_error_message(code: str, language: Language, **values: object) -> str:
+    template = RUN_ERRORS.get(code, RUN_ERRORS["internal"])[language]
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError):
+        return RUN_ERRORS["internal"][language]
+
+KEY_CHECKS: dict[str, dict[Language, str]] = {
+    "invalid_key": {
+        "de": "Key ungültig — bitte prüfen, ob er vollständig kopiert wurde.",
+        "en": "Invalid key — please check that it was copied completely.",
+    },
+    "rate_limited": {
+        "de": "Rate-Limit — Key gültig aber überlastet.",
+        "en": "Rate limit — the key is valid but throttled right now.",
+    },
+    "quota_exhausted": {
+        "de": "Kein Guthaben — bitte aufladen.",
+        "en": "No credit — please top up your account.",
+    },
+    "unreachable": {
+        "de": "{url} ist nicht erreichbar — läuft der Dienst, stimmt die Adresse?",
+        "en": "{url} cannot be reached — is the service running, is the address right?",
+    },
+    "wrong_base_url": {
+        "de": "Unter {url} antwortet keine OpenAI-kompatible API — stimmt die Adresse (oft mit /v1 am Ende)?",
+        "en": "No OpenAI-compatible API answers at {url} — is the address right (often ending in /v1)?",
+    },
+    "provider_error": {
+        "de": "Der Anbieter hat mit einem Fehler geantwortet — bitte später noch einmal versuchen.",
+        "en": "The provider answered with an error — please try again later.",
+    },
+}
+
+
+def key_check_message(code: str, language: Language, **values: object) -> str:
+    return KEY_CHECKS.get(code, KEY_CHECKS["provider_error"])[language].format(**values)

@@ -1,0 +1,8 @@
+"""All tables, one module each. Importing this package registers them on `Base.metadata`."""
+
+from openorchestrator.db.models.bot import Bot
+from openorchestrator.db.models.credential import ProviderCredential
+from openorchestrator.db.models.run import Run
+from openorchestrator.db.models.setting import Setting
+
+__all__ = ["Bot", "ProviderCredential", "Run", "Setting"]

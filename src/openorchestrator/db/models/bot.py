@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, Float, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from openorchestrator.db.base import Base, UTCDateTime
+
+
+class Bot(Base):
+    __tablename__ = "bots"
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    emoji: Mapped[str] = mapped_column(String(16), default="🤖")
+    prompt: Mapped[str] = mapped_column(Text)
+    model: Mapped[str] = mapped_column(String(300))
+    fallback_models: Mapped[list[str]] = mapped_column(JSON, default=list)
+    schedule: Mapped[str | None] = mapped_column(String(120))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    max_runtime_seconds: Mapped[int] = mapped_column(Integer, default=120)
+    max_output_tokens: Mapped[int | None] = mapped_column(Integer)
+    missed_runs: Mapped[str] = mapped_column(String(16), default="skip")
+    tools: Mapped[list[str]] = mapped_column(JSON, default=list)
+    on_complete: Mapped[list[str]] = mapped_column(JSON, default=list)
+    budget_daily_usd: Mapped[float | None] = mapped_column(Float)
+    budget_monthly_usd: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

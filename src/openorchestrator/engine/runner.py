@@ -1,0 +1,187 @@
+"""The run engine's front door: accept runs (with backpressure), cancel them, recover after a crash, report.
+
+    create_run ──▶ runs row `pending` (committed) ──▶ RunQueue ──▶ Executor.execute ──▶ final status
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from openorchestrator.config import Settings
+from openorchestrator.core.clock import Clock
+from openorchestrator.core.crypto import SecretBox
+from openorchestrator.core.i18n import run_error_message
+from openorchestrator.core.ids import new_id
+from openorchestrator.db.models import Bot, Run
+from openorchestrator.engine.executor import Executor, retry_at
+from openorchestrator.engine.queue import RunQueue
+from openorchestrator.engine.runlog import RunLog
+from openorchestrator.engine.states import TERMINAL, RunStatus, Trigger, transition
+from openorchestrator.errors import NotFound, QueueFull
+from openorchestrator.providers.llm import LLMGateway
+from openorchestrator.providers.types import ProviderFailure
+from openorchestrator.settings.service import SettingsStore
+
+log = logging.getLogger(__name__)
+
+QUEUE_WARN_DEPTH = 10
+"""More runs waiting than this puts a warning into `/api/status`."""
+QUEUE_MAX_DEPTH = 20
+"""At most this many runs wait: beyond it, manual runs get 429 `queue_full` and automatic ones are dropped."""
+
+
+class RunEngine:
+    def __init__(
+        self,
+        *,
+        config: Settings,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        box: SecretBox,
+        settings: SettingsStore,
+        clock: Clock,
+        gateway: LLMGateway,
+    ) -> None:
+        self.config = config
+        self.sessionmaker = sessionmaker
+        self.box = box
+        self.settings = settings
+        self.clock = clock
+        self.gateway = gateway
+        self.executor = Executor(self)
+        self.queue = RunQueue(self.executor.execute, settings.current.max_parallel_runs, clock)
+        settings.subscribe(lambda new: self.queue.set_parallelism(new.max_parallel_runs))
+
+    # -- life ------------------------------------------------------------------------------------------
+    async def start(self, *, recover: bool = True) -> None:
+        if recover:
+            await self.recover()
+        self.queue.start()
+
+    async def stop(self) -> None:
+        await self.queue.stop()
+
+    async def recover(self) -> dict[str, int]:
+        """After a crash: runs left `running` become `failed`/`interrupted`; `pending` runs queue again."""
+        now = self.clock.now()
+        message = run_error_message("interrupted", self.settings.current.language)
+        async with self.sessionmaker() as session:
+            stranded = (await session.execute(select(Run.id, Run.log).where(Run.status == "running"))).all()
+            for run_id, entries in stranded:
+                entry = {"at": now.isoformat(), "level": "error", "message": "The app stopped while this run was running."}
+                await transition(
+                    session, run_id, RunStatus.RUNNING, RunStatus.FAILED,
+                    error_code="interrupted", error_message=message, finished_at=now, log=[*(entries or []), entry],
+                )
+            waiting = (
+                await session.execute(
+                    select(Run.id, Run.not_before).where(Run.status == "pending").order_by(Run.created_at, Run.id)
+                )
+            ).all()
+            await session.commit()
+        for run_id, not_before in waiting:
+            self.queue.submit(run_id, not_before)
+        if stranded or waiting:
+            log.info("recovered: %d interrupted, %d queued again", len(stranded), len(waiting))
+        return {"interrupted": len(stranded), "requeued": len(waiting)}
+
+    # -- accepting runs --------------------------------------------------------------------------------
+    async def create_run(
+        self, bot_id: str, run_input: str | None, trigger: Trigger = Trigger.MANUAL, *, submit: bool = True
+    ) -> Run:
+        if self.queue.depth >= QUEUE_MAX_DEPTH:
+            raise QueueFull(
+                f"{self.queue.depth} runs are already waiting. Please try again when some have finished."
+            )
+        async with self.sessionmaker() as session:
+            if await session.scalar(select(Bot.id).where(Bot.id == bot_id)) is None:
+                raise NotFound("bot", bot_id)
+            run = self._new_run(bot_id, run_input, trigger)
+            session.add(run)
+            await session.commit()
+        if submit:
+            self.queue.submit(run.id)
+        return run
+
+    def _new_run(self, bot_id: str, run_input: str | None, trigger: Trigger, **values: Any) -> Run:
+        return Run(
+            id=new_id(), bot_id=bot_id, status=RunStatus.PENDING.value, trigger=trigger.value, input=run_input,
+            log=[], attempt=1, created_at=self.clock.now(), **values,
+        )
+
+    def retry_run(self, run: Run, failure: ProviderFailure, run_log: RunLog) -> Run:
+        """The one retry of a run that failed for a transient reason; created with the failed run's ending."""
+        now = self.clock.now()
+        not_before = retry_at(now, self.config.retry_delay_seconds, failure.retry_after,
+                              self.config.max_retry_delay_seconds)
+        retry = self._new_run(run.bot_id, run.input, Trigger.RETRY, attempt=run.attempt + 1, retry_of=run.id,
+                              not_before=not_before, parent_run_id=run.parent_run_id)
+        seconds = round((not_before - now).total_seconds(), 1)
+        run_log.info(f"Retrying once in {seconds} s as run {retry.id}.", retry_run_id=retry.id)
+        retry.log = [{"at": now.isoformat(), "level": "info",
+                      "message": f"Retry of run {run.id} ({failure.code}).", "retry_of": run.id}]
+        return retry
+
+    async def follow_ups(self, session: AsyncSession, run: Run, bot: Bot, output: str, run_log: RunLog) -> list[Run]:
+        """Runs of the bots in `on_complete`, with this run's output as their input (trigger `bot`)."""
+        if not bot.on_complete:
+            return []
+        targets = (await session.scalars(select(Bot).where(Bot.id.in_(bot.on_complete)))).all()
+        by_id = {target.id: target for target in targets}
+        runs: list[Run] = []
+        for target_id in bot.on_complete:
+            target = by_id.get(target_id)
+            if target is None or not target.enabled:
+                run_log.warning(f"Next bot {target_id} skipped: it is missing or paused.")
+            elif self.queue.depth + len(runs) >= QUEUE_MAX_DEPTH:
+                run_log.warning(f"Next bot {target.name!r} dropped: the queue is full.", dropped_bot_id=target_id)
+            else:
+                follow_up = self._new_run(target.id, output, Trigger.BOT, parent_run_id=run.id)
+                run_log.info(f"Handed the output to {target.name!r} (run {follow_up.id}).", next_run_id=follow_up.id)
+                runs.append(follow_up)
+        return runs
+
+    # -- cancelling ------------------------------------------------------------------------------------
+    async def cancel(self, run_id: str) -> Run:
+        run = await self.get_run(run_id)
+        if RunStatus(run.status) in TERMINAL:
+            return run
+        if run.status == RunStatus.PENDING:
+            self.queue.withdraw(run_id)
+            async with self.sessionmaker() as session:
+                done = await transition(
+                    session, run_id, RunStatus.PENDING, RunStatus.CANCELLED, finished_at=self.clock.now(),
+                    error_code="cancelled",
+                    error_message=run_error_message("cancelled", self.settings.current.language),
+                )
+                await session.commit()
+            if done:
+                return await self.get_run(run_id)
+        if self.queue.cancel_running(run_id):
+            await self.queue.wait_for(run_id, self.config.cancel_grace_seconds)
+        return await self.get_run(run_id)
+
+    async def get_run(self, run_id: str) -> Run:
+        async with self.sessionmaker() as session:
+            run = await session.get(Run, run_id)
+        if run is None:
+            raise NotFound("run", run_id)
+        return run
+
+    # -- reporting -------------------------------------------------------------------------------------
+    def status(self) -> dict[str, Any]:
+        warnings: list[str] = []
+        depth = self.queue.depth
+        if depth > QUEUE_WARN_DEPTH:
+            warnings.append(
+                f"{depth} runs are waiting for a free slot (max_parallel_runs = {self.queue.parallelism})."
+            )
+        return {
+            "queue_depth": depth,
+            "running": self.queue.running,
+            "max_parallel_runs": self.queue.parallelism,
+            "warnings": warnings,
+        }

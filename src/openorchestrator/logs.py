@@ -1,0 +1,14 @@
+"""Process logging. Provider SDK clients log request URLs; those loggers are kept at WARNING so that no
+URL that could carry a secret (Telegram puts its token into the path) reaches a log line."""
+
+from __future__ import annotations
+
+import logging
+
+QUIET_LOGGERS = ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "anthropic", "mistralai", "google_genai")
+
+
+def setup_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -1,0 +1,118 @@
+"""LLM calls through pydantic-ai. The only module (with `check.py`) that imports provider SDKs.
+
+`PydanticAIGateway.complete` turns one system prompt and one user message into a `Completion`, and every
+provider failure into a `ProviderFailure` with our `error_code` (the mapping is `classify`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol
+
+from openorchestrator.providers.types import Completion, ModelTarget, ProviderFailure, ProviderType
+
+if TYPE_CHECKING:
+    from pydantic_ai.models import Model
+
+REQUEST_TIMEOUT_SECONDS = 600.0
+"""The SDK's own per-request timeout; the bot's `max_runtime_seconds` is the real bound (engine)."""
+
+
+class LLMGateway(Protocol):
+    async def complete(
+        self, target: ModelTarget, system: str, user: str, *, max_output_tokens: int | None
+    ) -> Completion: ...
+
+
+class PydanticAIGateway:
+    """Keeps one SDK client per credential (connection reuse); builds a fresh agent per call."""
+
+    def __init__(self) -> None:
+        self._models: dict[tuple[str, str, str], Model] = {}
+
+    async def complete(
+        self, target: ModelTarget, system: str, user: str, *, max_output_tokens: int | None
+    ) -> Completion:
+        from pydantic_ai import Agent
+        from pydantic_ai.exceptions import AgentRunError
+
+        model = self._model(target)
+        settings: dict[str, Any] = {}
+        if max_output_tokens:
+            settings["max_tokens"] = max_output_tokens
+        agent: Agent[None, str] = Agent(model, instructions=system, retries=0)
+        try:
+            result = await agent.run(user, model_settings=settings or None)  # type: ignore[arg-type]
+        except AgentRunError as exc:
+            raise classify(exc) from exc
+        usage = result.usage
+        cost = usage.cost if isinstance(usage.cost, Decimal) else None
+        return Completion(
+            text=result.output,
+            tokens_in=usage.input_tokens,
+            tokens_out=usage.output_tokens,
+            cost_usd=cost,
+            model_name=result.response.model_name or target.model_name,
+        )
+
+    def forget(self, credential_id: str) -> None:
+        for key in [key for key in self._models if key[0] == credential_id]:
+            del self._models[key]
+
+    def _model(self, target: ModelTarget) -> Model:
+        key = (target.credential_id, target.version, target.model_name)
+        model = self._models.get(key)
+        if model is None:
+            self.forget(target.credential_id)  # drop clients of an older version of this credential
+            model = _build_model(target)
+            self._models[key] = model
+        return model
+
+
+def _build_model(target: ModelTarget) -> Model:
+    from openai import AsyncOpenAI
+    from pydantic_ai.models.openai import OpenAIChatModel
+    from pydantic_ai.providers.openai import OpenAIProvider
+
+    if target.type not in (ProviderType.OPENAI, ProviderType.OPENAI_COMPATIBLE):
+        raise ProviderFailure("config_error", f"the provider type {target.type} is not available yet")
+    client = AsyncOpenAI(
+        api_key=target.api_key or "not-needed",
+        base_url=target.base_url,
+        max_retries=0,  # the engine owns retries (one, after a pause)
+        timeout=REQUEST_TIMEOUT_SECONDS,
+    )
+    return OpenAIChatModel(target.model_name, provider=OpenAIProvider(openai_client=client))
+
+
+def classify(exc: BaseException) -> ProviderFailure:
+    """Map a pydantic-ai failure to our error codes. Order matters: subclasses first."""
+    from pydantic_ai import exceptions as e
+
+    retry_after = getattr(exc, "retry_after", None)
+    status = getattr(exc, "status_code", None)
+    detail = _detail(exc)
+    table: list[tuple[type[BaseException], str, bool]] = [
+        (e.ModelAuthenticationError, "invalid_key", False),
+        (e.ModelQuotaExceededError, "quota_exhausted", False),
+        (e.ModelRateLimitError, "rate_limited", True),
+        (e.ModelContextWindowExceededError, "context_too_long", False),
+        (e.ModelNotFoundError, "model_not_found", False),
+        (e.ContentFilterError, "content_refused", False),
+        (e.ModelRequestTimeout, "provider_error", True),
+        (e.ModelConnectionError, "unreachable", True),  # includes read timeouts (ModelTimeoutError)
+        (e.ModelUnavailableError, "provider_error", True),
+        (e.ModelServerError, "provider_error", True),
+        (e.ModelRequestRejectedError, "provider_error", False),
+    ]
+    for kind, code, transient in table:
+        if isinstance(exc, kind):
+            return ProviderFailure(code, detail, transient=transient, retry_after=retry_after, status=status)
+    if isinstance(exc, e.ModelHTTPError):
+        return ProviderFailure("provider_error", detail, transient=exc.status_code >= 500, status=status)
+    return ProviderFailure("provider_error", detail, status=status)
+
+
+def _detail(exc: BaseException) -> str:
+    message = getattr(exc, "message", None) or str(exc)
+    return f"{type(exc).__name__}: {message}"[:500]

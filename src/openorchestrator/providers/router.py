@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request, Response
+
+from openorchestrator.providers import service
+from openorchestrator.providers.schemas import (
+    CredentialCreate,
+    CredentialRead,
+    KeyValidationRead,
+    KeyValidationRequest,
+)
+from openorchestrator.services import Services, services_of
+
+router = APIRouter(prefix="/api/providers", tags=["providers"])
+
+
+@router.post("/validate")
+async def validate_key(body: KeyValidationRequest, request: Request) -> KeyValidationRead:
+    svc = services_of(request)
+    return await service.validate_key(body.type, body.api_key, body.base_url, svc.language)
+
+
+@router.post("", status_code=201)
+async def create_credential(
+    body: CredentialCreate, request: Request, validate: bool = Query(True)
+) -> CredentialRead:
+    svc: Services = services_of(request)
+    async with svc.sessionmaker() as session:
+        credential = await service.create_credential(
+            session, svc.box, svc.clock, body, validate=validate, language=svc.language
+        )
+        await session.commit()
+    return service.to_read(credential)
+
+
+@router.get("")
+async def list_credentials(request: Request) -> list[CredentialRead]:
+    async with services_of(request).sessionmaker() as session:
+        return [service.to_read(row) for row in await service.list_credentials(session)]
+
+
+@router.get("/{credential_id}")
+async def read_credential(credential_id: str, request: Request) -> CredentialRead:
+    async with services_of(request).sessionmaker() as session:
+        return service.to_read(await service.get_credential(session, credential_id))
+
+
+@router.delete("/{credential_id}", status_code=204)
+async def delete_credential(credential_id: str, request: Request) -> Response:
+    svc = services_of(request)
+    async with svc.sessionmaker() as session:
+        await service.delete_credential(session, credential_id)
+        await session.commit()
+    svc.gateway_forget(credential_id)
+    return Response(status_code=204)

@@ -1,0 +1,137 @@
+"""Provider credentials: create (after a key check), list, read, delete, and resolve a bot's model."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from openorchestrator.core.clock import Clock
+from openorchestrator.core.crypto import SecretBox, SecretError, hint
+from openorchestrator.core.i18n import Language
+from openorchestrator.core.ids import new_id
+from openorchestrator.db.models import Bot, ProviderCredential
+from openorchestrator.errors import Conflict, InvalidInput, NotFound, ProviderRejected
+from openorchestrator.providers.check import KeyCheck, check_key
+from openorchestrator.providers.schemas import CredentialCreate, CredentialRead, KeyValidationRead
+from openorchestrator.providers.types import PROVIDERS, ModelTarget, ProviderFailure, ProviderType, split_model
+
+
+def purpose(credential_id: str) -> str:
+    return f"credential:{credential_id}"
+
+
+def require_available(type_: ProviderType, base_url: str | None, api_key: str | None) -> None:
+    info = PROVIDERS[type_]
+    if not info.available:
+        raise InvalidInput("type", f"{info.display_name} is not supported yet in this version")
+    if info.needs_base_url and not base_url:
+        raise InvalidInput("base_url", f"is required for {info.display_name} (e.g. http://localhost:1234/v1)")
+    if info.needs_key and not api_key:
+        raise InvalidInput("api_key", f"is required for {info.display_name}")
+
+
+async def validate_key(
+    type_: ProviderType, api_key: str | None, base_url: str | None, language: Language
+) -> KeyValidationRead:
+    require_available(type_, base_url, api_key)
+    return to_read_check(await check_key(type_, api_key, base_url, language))
+
+
+def to_read_check(check: KeyCheck) -> KeyValidationRead:
+    error = None
+    if check.error_code:
+        error = {"code": check.error_code, "message": check.error_message or check.error_code}
+    return KeyValidationRead.model_validate({"valid": check.valid, "models": check.models, "error": error})
+
+
+async def create_credential(
+    session: AsyncSession,
+    box: SecretBox,
+    clock: Clock,
+    data: CredentialCreate,
+    *,
+    validate: bool,
+    language: Language,
+) -> ProviderCredential:
+    require_available(data.type, data.base_url, data.api_key)
+    name = data.name or data.type.value
+    if await session.scalar(select(ProviderCredential.id).where(ProviderCredential.name == name)):
+        raise InvalidInput("name", f"a credential named {name!r} already exists; choose another name")
+    models: list[str] = []
+    if validate:
+        check = await check_key(data.type, data.api_key, data.base_url, language)
+        if not check.valid:
+            raise ProviderRejected(check.error_message or "", code=check.error_code)
+        models = check.models
+    now = clock.now()
+    credential = ProviderCredential(
+        id=new_id(),
+        type=data.type.value,
+        name=name,
+        base_url=data.base_url,
+        api_key_hint=hint(data.api_key),
+        models=models,
+        status="connected",
+        created_at=now,
+        updated_at=now,
+    )
+    if data.api_key:
+        credential.api_key_sealed = box.seal(data.api_key, purpose(credential.id))
+    session.add(credential)
+    return credential
+
+
+async def list_credentials(session: AsyncSession) -> list[ProviderCredential]:
+    return list(await session.scalars(select(ProviderCredential).order_by(ProviderCredential.created_at)))
+
+
+async def get_credential(session: AsyncSession, credential_id: str) -> ProviderCredential:
+    credential = await session.get(ProviderCredential, credential_id)
+    if credential is None:
+        raise NotFound("credential", credential_id)
+    return credential
+
+
+async def delete_credential(session: AsyncSession, credential_id: str) -> None:
+    credential = await get_credential(session, credential_id)
+    prefix = f"{credential.name}:"
+    users = (await session.scalars(select(Bot.name).where(Bot.model.startswith(prefix, autoescape=True)))).all()
+    if users:
+        raise Conflict(
+            f"The credential {credential.name!r} is used by: {', '.join(users)}. Change their model first.",
+            code="credential_in_use",
+        )
+    await session.delete(credential)
+
+
+def to_read(credential: ProviderCredential) -> CredentialRead:
+    return CredentialRead.model_validate(credential, from_attributes=True)
+
+
+async def resolve_target(session: AsyncSession, box: SecretBox, model: str) -> ModelTarget:
+    """The credential and model a bot's `model` string names, with the key decrypted for the call."""
+    try:
+        credential_name, model_name = split_model(model)
+    except ValueError as exc:
+        raise ProviderFailure("config_error", f"model {model!r}: {exc}") from None
+    credential = await session.scalar(
+        select(ProviderCredential).where(ProviderCredential.name == credential_name)
+    )
+    if credential is None:
+        raise ProviderFailure("config_error", f"no AI provider named {credential_name!r} is set up")
+    type_ = ProviderType(credential.type)
+    if not PROVIDERS[type_].available:
+        raise ProviderFailure("config_error", f"{PROVIDERS[type_].display_name} is not supported yet")
+    try:
+        api_key = box.open(credential.api_key_sealed, purpose(credential.id)) if credential.api_key_sealed else None
+    except SecretError as exc:
+        raise ProviderFailure("config_error", str(exc)) from None
+    return ModelTarget(
+        credential_id=credential.id,
+        credential_name=credential.name,
+        type=type_,
+        model_name=model_name,
+        api_key=api_key,
+        base_url=credential.base_url,
+        version=credential.updated_at.isoformat(),
+    )

@@ -1,0 +1,102 @@
+"""What the rest of the app knows about AI providers, without importing any provider SDK.
+
+`llm.py` (pydantic-ai) and `check.py` (the official SDKs) are the only modules that import them, and only
+when first used, so an idle server stays small.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+
+class ProviderType(StrEnum):
+    OPENAI = "openai"
+    ANTHROPIC = "anthropic"
+    GOOGLE = "google"
+    MISTRAL = "mistral"
+    OLLAMA = "ollama"
+    OPENAI_COMPATIBLE = "openai_compatible"
+
+
+@dataclass(frozen=True)
+class ProviderInfo:
+    type: ProviderType
+    display_name: str
+    needs_key: bool
+    needs_base_url: bool
+    default_base_url: str | None
+    available: bool
+    """False for the types whose adapters arrive with the providers issue; they are refused with a clear message."""
+
+
+PROVIDERS: dict[ProviderType, ProviderInfo] = {
+    info.type: info
+    for info in (
+        ProviderInfo(ProviderType.OPENAI, "OpenAI", True, False, None, True),
+        ProviderInfo(ProviderType.OPENAI_COMPATIBLE, "OpenAI-compatible", False, True, None, True),
+        ProviderInfo(ProviderType.ANTHROPIC, "Anthropic", True, False, None, False),
+        ProviderInfo(ProviderType.GOOGLE, "Google Gemini", True, False, None, False),
+        ProviderInfo(ProviderType.MISTRAL, "Mistral", True, False, None, False),
+        ProviderInfo(ProviderType.OLLAMA, "Ollama", False, False, "http://localhost:11434", False),
+    )
+}
+
+
+@dataclass(frozen=True)
+class ModelTarget:
+    """One model at one credential, with the decrypted key. Lives only in memory, never logged."""
+
+    credential_id: str
+    credential_name: str
+    type: ProviderType
+    model_name: str
+    api_key: str | None
+    base_url: str | None
+    version: str
+    """Changes when the credential changes, so cached clients are rebuilt."""
+
+    @property
+    def label(self) -> str:
+        return f"{self.credential_name}:{self.model_name}"
+
+    def __repr__(self) -> str:  # never show the key
+        return f"ModelTarget({self.label!r})"
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    tokens_in: int | None
+    tokens_out: int | None
+    cost_usd: Decimal | None
+    model_name: str
+
+
+class ProviderFailure(Exception):
+    """A provider call failed. `code` is a run `error_code`; `transient` failures get the one retry."""
+
+    def __init__(
+        self,
+        code: str,
+        detail: str,
+        *,
+        transient: bool = False,
+        retry_after: float | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.transient = transient
+        self.retry_after = retry_after
+        self.status = status
+
+
+def split_model(value: str) -> tuple[str, str]:
+    """`"<credential name>:<model name>"`, split at the first colon (`ollama:llama3.1:8b`)."""
+    credential, sep, model = value.partition(":")
+    if not sep or not credential or not model:
+        raise ValueError('use "<credential name>:<model name>", e.g. "openai:gpt-4.1-mini"')
+    return credential, model

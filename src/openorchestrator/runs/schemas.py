@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+INPUT_MAX = 100_000
+
+
+class RunCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    input: str | None = Field(None, max_length=INPUT_MAX, description="Given to the bot as the user message.")
+
+
+class RunRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    bot_id: str
+    status: str
+    trigger: str
+    input: str | None
+    output: str | None
+    log: list[dict[str, Any]]
+    model: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    duration_ms: int | None
+    tokens_in: int | None
+    tokens_out: int | None
+    cost_estimate: float | None
+    error_code: str | None
+    error_message: str | None
+    output_hash: str | None
+    is_new: bool | None
+    attempt: int
+    retry_of: str | None
+    parent_run_id: str | None
+    not_before: datetime | None

@@ -1,0 +1,106 @@
+"""Safe by default on a shared machine, as one pure ASGI middleware in front of everything:
+
+- only requests whose `Host` is loopback or a configured name are answered (stops DNS rebinding);
+- a state-changing request from a foreign `Origin` is refused (stops cross-site requests from web pages);
+- with an access token set, every API request must carry `Authorization: Bearer <token>`;
+- request bodies over 1 MB are refused with 413, whatever `Content-Length` claims.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from openorchestrator.config import LOOPBACK_HOSTS
+
+MAX_BODY_BYTES = 1_000_000
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+OPEN_PATHS = frozenset({"/api/health"})
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _host_name(value: str) -> str:
+    value = value.strip().lower()
+    if value.startswith("["):  # [::1]:8765
+        return value[: value.find("]") + 1] if "]" in value else value
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+async def _refuse(send: Send, status: int, code: str, message: str) -> None:
+    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if status == 401:
+        headers.append((b"www-authenticate", b"Bearer"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class GuardMiddleware:
+    def __init__(self, app: ASGIApp, *, allowed_hosts: Iterable[str], access_token: str | None) -> None:
+        self.app = app
+        self.allowed = {_host_name(host) for host in (*LOOPBACK_HOSTS, *allowed_hosts)}
+        self.token = access_token.encode() if access_token else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]}
+        if _host_name(headers.get("host", "")) not in self.allowed:
+            await _refuse(send, 403, "forbidden_host", "This server only answers to its configured host names.")
+            return
+        origin = headers.get("origin")
+        if scope["method"] not in SAFE_METHODS and origin and not self._origin_ok(origin):
+            await _refuse(send, 403, "forbidden_origin", "Requests from other web sites are not allowed.")
+            return
+        if self.token and scope["path"].startswith("/api") and scope["path"] not in OPEN_PATHS:
+            if not self._authorized(headers.get("authorization", "")):
+                await _refuse(send, 401, "unauthorized", "An access token is required (Authorization: Bearer …).")
+                return
+        length = headers.get("content-length")
+        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
+            await _refuse(send, 413, "payload_too_large", "The request body is larger than 1 MB.")
+            return
+        await self._forward(scope, receive, send)
+
+    def _origin_ok(self, origin: str) -> bool:
+        host = urlsplit(origin).hostname
+        return host is not None and _host_name(host if ":" not in host else f"[{host}]") in self.allowed
+
+    def _authorized(self, header: str) -> bool:
+        scheme, _, value = header.partition(" ")
+        return self.token is not None and scheme.lower() == "bearer" and hmac.compare_digest(
+            value.strip().encode(), self.token
+        )
+
+    async def _forward(self, scope: Scope, receive: Receive, send: Send) -> None:
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > MAX_BODY_BYTES:
+                    raise BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge:
+            if not started:
+                await _refuse(send, 413, "payload_too_large", "The request body is larger than 1 MB.")

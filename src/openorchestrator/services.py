@@ -1,0 +1,67 @@
+"""Everything a process runs on, built once from `Settings` and shared by the API and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from openorchestrator.config import Settings
+from openorchestrator.core.clock import Clock, SystemClock
+from openorchestrator.core.crypto import SecretBox, load_or_create_key
+from openorchestrator.core.i18n import Language
+from openorchestrator.db.engine import make_engine, make_sessionmaker
+from openorchestrator.db.migrate import upgrade
+from openorchestrator.engine.runner import RunEngine
+from openorchestrator.providers.llm import LLMGateway, PydanticAIGateway
+from openorchestrator.settings.service import SettingsStore
+
+if TYPE_CHECKING:
+    from fastapi import Request
+
+
+@dataclass
+class Services:
+    config: Settings
+    db: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    box: SecretBox
+    clock: Clock
+    settings: SettingsStore
+    gateway: LLMGateway
+    engine: RunEngine
+
+    @property
+    def language(self) -> Language:
+        return self.settings.current.language
+
+    def gateway_forget(self, credential_id: str) -> None:
+        forget = getattr(self.gateway, "forget", None)
+        if forget is not None:
+            forget(credential_id)
+
+    async def close(self) -> None:
+        await self.engine.stop()
+        await self.db.dispose()
+
+
+async def open_services(
+    config: Settings, *, clock: Clock | None = None, gateway: LLMGateway | None = None
+) -> Services:
+    """Create the data dir, migrate the database, load settings. Does not start the run engine."""
+    config.ensure_dirs()
+    upgrade(config.db_url)
+    db = make_engine(config.db_url)
+    sessionmaker = make_sessionmaker(db)
+    clock = clock or SystemClock()
+    box = SecretBox(load_or_create_key(config.key_file))
+    store = SettingsStore(sessionmaker)
+    await store.load()
+    gateway = gateway or PydanticAIGateway()
+    engine = RunEngine(config=config, sessionmaker=sessionmaker, box=box, settings=store, clock=clock, gateway=gateway)
+    return Services(config, db, sessionmaker, box, clock, store, gateway, engine)
+
+
+def services_of(request: Request) -> Services:
+    return cast(Services, request.app.state.services)

@@ -1,0 +1,82 @@
+"""The runtime settings a user can change while the app runs (`GET`/`PATCH /api/settings`)."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from openorchestrator.core.tz import is_timezone
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_HOST = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9-]{1,63})*\.?$")
+
+
+class QuietHours(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    start: str = Field(description="HH:MM, 24 h, in the app's time zone")
+    end: str = Field(description="HH:MM, 24 h; may be earlier than start (the window crosses midnight)")
+
+    @field_validator("start", "end")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        if not _HHMM.match(value):
+            raise ValueError("use HH:MM in 24-hour time, e.g. 23:00")
+        return value
+
+
+class AppSettings(BaseModel):
+    """All runtime settings with their defaults. Later features add their keys here."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_parallel_runs: int = Field(3, ge=1, le=32, description="Runs that may talk to providers at once.")
+    timezone: str = Field("UTC", description="IANA time zone for schedules and quiet hours.")
+    language: Literal["de", "en"] = Field("de", description="Language of messages meant for people.")
+    theme: Literal["light", "dark", "system"] = "system"
+    quiet_hours: QuietHours | None = None
+    jitter_seconds: int = Field(30, ge=0, le=600)
+    missed_runs_default: Literal["skip", "catch_up"] = "skip"
+    budget_monthly_usd: float | None = Field(None, ge=0)
+    budget_warn_percent: int = Field(80, ge=1, le=100)
+    fetch_allowlist: list[str] = Field(default_factory=list, max_length=100)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        if not is_timezone(value):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/Berlin")
+        return value
+
+    @field_validator("fetch_allowlist")
+    @classmethod
+    def _hosts(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                ipaddress.ip_network(value, strict=False)
+            except ValueError:
+                if not _HOST.match(value):
+                    raise ValueError(f"{value!r} is neither a host name nor an IP address or CIDR") from None
+        return values
+
+
+class AppSettingsUpdate(BaseModel):
+    """A PATCH: any subset of the settings. `null` is allowed only where the setting itself may be null."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_parallel_runs: int | None = None
+    timezone: str | None = None
+    language: Literal["de", "en"] | None = None
+    theme: Literal["light", "dark", "system"] | None = None
+    quiet_hours: QuietHours | None = None
+    jitter_seconds: int | None = None
+    missed_runs_default: Literal["skip", "catch_up"] | None = None
+    budget_monthly_usd: float | None = None
+    budget_warn_percent: int | None = None
+    fetch_allowlist: list[str] | None = None
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset({"quiet_hours", "budget_monthly_usd"})

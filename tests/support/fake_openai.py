@@ -1,0 +1,789 @@
+"""A local stand-in for the OpenAI HTTP API, for tests and benchmarks.
+
+`FakeOpenAI` runs a stdlib HTTP/1.1 server on 127.0.0.1 (ephemeral port) in a background thread and speaks the
+OpenAI wire format the official SDK expects: `GET /v1/models`, `GET /v1/models/{id}` and
+`POST /v1/chat/completions` (plain and SSE streaming, text and tool calls), with OpenAI's real error bodies.
+Replies are scripted with `fake.script(...)` / `fake.script_for_model(...)` using the helpers below
+(`text`, `tool_calls`, `error`, `rate_limited`, `insufficient_quota`, `server_error`, `model_not_found`,
+`context_too_long`, `hang`, `delay`, `drop`). Every request is recorded in `fake.requests`.
+
+    with FakeOpenAI() as fake:
+        fake.script(text("hello", prompt_tokens=5, completion_tokens=1), rate_limited(retry_after=3))
+        client = openai.AsyncOpenAI(api_key="sk-test", base_url=fake.base_url, max_retries=0)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import socket
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+__all__ = [
+    "DEFAULT_MODELS",
+    "DelayReply",
+    "DropReply",
+    "ErrorReply",
+    "FakeOpenAI",
+    "HangReply",
+    "RecordedRequest",
+    "Reply",
+    "TextReply",
+    "ToolCall",
+    "ToolCallsReply",
+    "context_too_long",
+    "delay",
+    "drop",
+    "error",
+    "hang",
+    "insufficient_quota",
+    "model_not_found",
+    "rate_limited",
+    "server_error",
+    "text",
+    "tool_calls",
+]
+
+DEFAULT_MODELS: tuple[str, ...] = ("gpt-4.1-mini", "gpt-4.1-nano", "gpt-4o-mini")
+
+_API_KEYS_URL = "https://platform.openai.com/account/api-keys"
+_JSON = "application/json"
+_SSE = "text/event-stream; charset=utf-8"
+
+
+# --- replies ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextReply:
+    """An assistant message with text content (finish_reason "stop")."""
+
+    content: str
+    prompt_tokens: int = 10
+    completion_tokens: int = 2
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """One function call; `arguments` is sent as the JSON string OpenAI uses."""
+
+    name: str
+    arguments: str
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class ToolCallsReply:
+    """An assistant message carrying `tool_calls` (finish_reason "tool_calls")."""
+
+    calls: tuple[ToolCall, ...]
+    content: str | None = None
+    prompt_tokens: int = 10
+    completion_tokens: int = 2
+
+
+@dataclass(frozen=True)
+class ErrorReply:
+    """An HTTP error with an OpenAI error body; `{model}` in its message becomes the requested model."""
+
+    status: int
+    body: Any
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class HangReply:
+    """Accept the request, answer nothing for `seconds` (None: until stop()), then close the connection."""
+
+    seconds: float | None
+
+
+@dataclass(frozen=True)
+class DelayReply:
+    """Wait `seconds`, then answer with `reply`."""
+
+    seconds: float
+    reply: Reply
+
+
+@dataclass(frozen=True)
+class DropReply:
+    """Close the connection without sending any response."""
+
+
+Reply = TextReply | ToolCallsReply | ErrorReply | HangReply | DelayReply | DropReply
+"""Anything `script()` accepts; it also takes a plain `str` (text) or a dict `{"content": ...}` /
+`{"tool_calls": [...]}`."""
+
+ReplyLike = Reply | str | Mapping[str, Any]
+
+
+def text(content: str, prompt_tokens: int = 10, completion_tokens: int = 2) -> TextReply:
+    """A text answer with the given usage."""
+    return TextReply(content, prompt_tokens, completion_tokens)
+
+
+def tool_calls(
+    calls: Iterable[Mapping[str, Any]],
+    *,
+    content: str | None = None,
+    prompt_tokens: int = 10,
+    completion_tokens: int = 2,
+) -> ToolCallsReply:
+    """Tool calls, each `{"name": str, "arguments": dict | str, "id": str (optional)}`."""
+    parsed: list[ToolCall] = []
+    for call in calls:
+        arguments = call.get("arguments", {})
+        if not isinstance(arguments, str):
+            arguments = json.dumps(arguments, separators=(",", ":"))
+        call_id = call.get("id")
+        parsed.append(ToolCall(str(call["name"]), arguments, str(call_id) if call_id is not None else None))
+    return ToolCallsReply(tuple(parsed), content, prompt_tokens, completion_tokens)
+
+
+def error(
+    status: int,
+    code: str | None = None,
+    message: str = "An error occurred.",
+    type: str = "invalid_request_error",  # noqa: A002 - mirrors the OpenAI field name
+    param: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    body: Any = None,
+) -> ErrorReply:
+    """HTTP `status` with body `{"error": {message, type, param, code}}`, or `body` verbatim if given."""
+    if body is None:
+        body = {"error": {"message": message, "type": type, "param": param, "code": code}}
+    return ErrorReply(status, body, tuple((headers or {}).items()))
+
+
+def rate_limited(retry_after: float | None = None) -> ErrorReply:
+    """429 `rate_limit_exceeded` as OpenAI sends it, with a `retry-after` header if `retry_after` is given."""
+    wait = f"{retry_after:g}s" if retry_after is not None else "20s"
+    message = (
+        "Rate limit reached for {model} in organization org-fake on requests per min (RPM): "
+        f"Limit 3, Used 3, Requested 1. Please try again in {wait}. "
+        "Visit https://platform.openai.com/account/rate-limits to learn more."
+    )
+    headers = {"retry-after": f"{retry_after:g}"} if retry_after is not None else None
+    return error(429, code="rate_limit_exceeded", message=message, type="requests", headers=headers)
+
+
+def insufficient_quota() -> ErrorReply:
+    """429 `insufficient_quota`, as OpenAI sends it for an exhausted balance."""
+    return error(
+        429,
+        code="insufficient_quota",
+        type="insufficient_quota",
+        message=(
+            "You exceeded your current quota, please check your plan and billing details. "
+            "For more information on this error, read the docs: "
+            "https://platform.openai.com/docs/guides/error-codes/api-errors."
+        ),
+    )
+
+
+def server_error(status: int = 500) -> ErrorReply:
+    """A 5xx with OpenAI's `server_error` body (503 uses its "overloaded" message)."""
+    if status == 503:
+        message = "The engine is currently overloaded, please try again later."
+    else:
+        message = (
+            "The server had an error while processing your request. Sorry about that! "
+            "You can retry your request, or contact us through our help center at help.openai.com "
+            "if the error persists."
+        )
+    return error(status, code=None, type="server_error", message=message)
+
+
+def model_not_found(model: str) -> ErrorReply:
+    """404 `model_not_found` for `model`."""
+    return error(
+        404,
+        code="model_not_found",
+        message=f"The model `{model}` does not exist or you do not have access to it.",
+    )
+
+
+def context_too_long(max_tokens: int = 128000, requested: int = 130000) -> ErrorReply:
+    """400 `context_length_exceeded`."""
+    return error(
+        400,
+        code="context_length_exceeded",
+        param="messages",
+        message=(
+            f"This model's maximum context length is {max_tokens} tokens. However, your messages resulted in "
+            f"{requested} tokens. Please reduce the length of the messages."
+        ),
+    )
+
+
+def hang(seconds: float | None = None) -> HangReply:
+    """Send nothing for `seconds` (None: until stop()), then close the connection. stop() aborts the wait."""
+    return HangReply(seconds)
+
+
+def delay(seconds: float, reply: ReplyLike | None = None) -> DelayReply:
+    """Answer with `reply` (default: "ok") after `seconds`. stop() aborts the wait."""
+    return DelayReply(seconds, _coerce(reply) if reply is not None else _DEFAULT_REPLY)
+
+
+def drop() -> DropReply:
+    """Close the connection without a response."""
+    return DropReply()
+
+
+_DEFAULT_REPLY: Reply = TextReply("ok", 10, 2)
+
+
+def _coerce(reply: ReplyLike) -> Reply:
+    if isinstance(reply, (TextReply, ToolCallsReply, ErrorReply, HangReply, DelayReply, DropReply)):
+        return reply
+    if isinstance(reply, str):
+        return TextReply(reply)
+    if isinstance(reply, Mapping):
+        usage = {k: int(reply[k]) for k in ("prompt_tokens", "completion_tokens") if k in reply}
+        if "tool_calls" in reply:
+            return tool_calls(reply["tool_calls"], content=reply.get("content"), **usage)
+        if "content" in reply:
+            return TextReply(str(reply["content"]), **usage)
+    raise TypeError(f"not a scripted reply: {reply!r}")
+
+
+# --- recording -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request the fake received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    json: Any
+    received_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def model(self) -> str | None:
+        """The `model` field of the JSON body, if any."""
+        return self.json.get("model") if isinstance(self.json, dict) else None
+
+    @property
+    def api_key(self) -> str | None:
+        """The bearer token of the `authorization` header, if any."""
+        auth = self.headers.get("authorization", "")
+        return auth[7:].strip() if auth[:7].lower() == "bearer " else None
+
+
+# --- server ----------------------------------------------------------------------------------------------
+
+
+def _dumps(obj: Any) -> bytes:
+    return json.dumps(obj, separators=(",", ":")).encode()
+
+
+def _error_body(message: str, code: str | None = None, param: str | None = None) -> dict[str, Any]:
+    return {"error": {"message": message, "type": "invalid_request_error", "param": param, "code": code}}
+
+
+def _mask_key(key: str) -> str:
+    return f"{key[:3]}...{key[-4:]}" if len(key) > 8 else key
+
+
+def _usage(prompt_tokens: int, completion_tokens: int) -> dict[str, Any]:
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens,
+        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "completion_tokens_details": {
+            "reasoning_tokens": 0,
+            "audio_tokens": 0,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        },
+    }
+
+
+def _split_text(content: str, pieces: int = 4) -> list[str]:
+    """Split `content` into a few stream deltas on word boundaries (spaces kept)."""
+    words = content.split(" ")
+    if len(words) <= 1:
+        return [content] if content else []
+    step = max(1, -(-len(words) // pieces))
+    out = [" ".join(words[i : i + step]) for i in range(0, len(words), step)]
+    return [chunk + " " for chunk in out[:-1]] + [out[-1]]
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    request_queue_size = 1024
+    fake: FakeOpenAI
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Silent: a client that hangs up mid-request is expected. Anything else is kept in `fake.errors`.
+        exc = sys.exc_info()[1]
+        if exc is not None and not isinstance(exc, OSError):
+            self.fake._record_error(exc)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "fake-openai/1.0"
+    sys_version = ""
+    disable_nagle_algorithm = True
+    wbufsize = 1 << 16  # headers and body leave in one write (avoids Nagle / delayed-ACK stalls)
+    server: _Server
+
+    # -- plumbing ------------------------------------------------------------------------------------------
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.fake._track(self.connection, True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        except OSError:
+            pass
+        finally:
+            self.server.fake._track(self.connection, False)
+
+    def _read_body(self) -> bytes:
+        if self.headers.get("transfer-encoding", "").lower() == "chunked":
+            parts: list[bytes] = []
+            while True:
+                size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(parts)
+                parts.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("content-length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _send(
+        self, status: int, body: bytes, content_type: str = _JSON, headers: Iterable[tuple[str, str]] = ()
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("x-request-id", f"req_fake{next(_ids):016x}")
+        self.send_header("openai-version", "2020-10-01")
+        for name, value in headers:
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _send_json(self, status: int, obj: Any, headers: Iterable[tuple[str, str]] = ()) -> None:
+        self._send(status, _dumps(obj), _JSON, headers)
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    # -- dispatch ------------------------------------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        fake = self.server.fake
+        raw = self._read_body()
+        try:
+            body: Any = json.loads(raw) if raw else None
+            bad_json = False
+        except ValueError:
+            body, bad_json = None, True
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        path = self.path.split("?", 1)[0]
+        fake._record(RecordedRequest(self.command, self.path, headers, body))
+        try:
+            if not self._authorized(headers):
+                return
+            if bad_json:
+                self._send_json(
+                    400,
+                    _error_body(
+                        "We could not parse the JSON body of your request. (HINT: This likely means you "
+                        "aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, "
+                        "but what was sent was not valid JSON. If you have trouble figuring out how to fix "
+                        "this, please contact us through our help center at help.openai.com.)"
+                    ),
+                )
+                return
+            if self.command == "POST" and path == "/v1/chat/completions":
+                self._chat_completions(body if isinstance(body, dict) else {})
+            elif self.command == "GET" and path == "/v1/models":
+                self._send_json(200, {"object": "list", "data": [fake._model_obj(m) for m in fake.models]})
+            elif self.command == "GET" and path.startswith("/v1/models/"):
+                model = path[len("/v1/models/") :]
+                if model in fake.models:
+                    self._send_json(200, fake._model_obj(model))
+                else:
+                    self._reply(model_not_found(model), model, stream=False, include_usage=False)
+            else:
+                self._send_json(404, _error_body(f"Invalid URL ({self.command} {path})"))
+        except OSError:
+            self.close_connection = True  # client went away (e.g. timed out); nothing to tell it
+        except Exception as exc:  # a bug in the fake: record it and answer like OpenAI's 500
+            fake._record_error(exc)
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self._send_json(500, {"error": {"message": repr(exc), "type": "server_error", "param": None}})
+
+    def _authorized(self, headers: Mapping[str, str]) -> bool:
+        keys = self.server.fake.api_keys
+        if keys is None:
+            return True
+        auth = headers.get("authorization", "")
+        key = auth[7:].strip() if auth[:7].lower() == "bearer " else ""
+        if key in keys:
+            return True
+        if not key:
+            message = (
+                "You didn't provide an API key. You need to provide your API key in an Authorization "
+                "header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field "
+                "(with blank username) if you're accessing the API from your browser and are prompted for "
+                f"a username. You can obtain an API key from {_API_KEYS_URL}."
+            )
+            self._send_json(401, _error_body(message))
+        else:
+            message = (
+                f"Incorrect API key provided: {_mask_key(key)}. You can find your API key at {_API_KEYS_URL}."
+            )
+            self._send_json(401, _error_body(message, code="invalid_api_key"))
+        return False
+
+    # -- chat completions ----------------------------------------------------------------------------------
+
+    def _chat_completions(self, body: Mapping[str, Any]) -> None:
+        model = str(body.get("model") or "")
+        stream = bool(body.get("stream"))
+        options = body.get("stream_options")
+        include_usage = bool(isinstance(options, dict) and options.get("include_usage"))
+        self._reply(self.server.fake._next_reply(model), model, stream, include_usage)
+
+    def _reply(self, reply: Reply, model: str, stream: bool, include_usage: bool) -> None:
+        stop_event = self.server.fake._stop_event
+        while isinstance(reply, DelayReply):
+            if stop_event.wait(reply.seconds):
+                self._drop()
+                return
+            reply = reply.reply
+        if isinstance(reply, HangReply):
+            stop_event.wait(reply.seconds)
+            self._drop()
+        elif isinstance(reply, DropReply):
+            self._drop()
+        elif isinstance(reply, ErrorReply):
+            body = reply.body
+            if isinstance(body, dict) and isinstance(body.get("error"), dict):
+                message = body["error"].get("message")
+                if isinstance(message, str) and "{model}" in message:
+                    body = {**body, "error": {**body["error"], "message": message.replace("{model}", model)}}
+            if isinstance(body, (bytes, str)):
+                raw = body.encode() if isinstance(body, str) else body
+                self._send(reply.status, raw, "text/html; charset=utf-8", reply.headers)
+            else:
+                self._send_json(reply.status, body, reply.headers)
+        elif stream:
+            self._send(200, _sse(reply, model, include_usage), _SSE)
+        else:
+            self._send_json(200, _completion(reply, model))
+
+
+_ids = itertools.count(1)
+
+
+def _message_tool_calls(reply: ToolCallsReply, completion_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": call.id or f"call_fake{completion_id:08x}{i:04x}",
+            "type": "function",
+            "function": {"name": call.name, "arguments": call.arguments},
+        }
+        for i, call in enumerate(reply.calls)
+    ]
+
+
+def _completion(reply: TextReply | ToolCallsReply, model: str) -> dict[str, Any]:
+    n = next(_ids)
+    message: dict[str, Any] = {
+        "role": "assistant",
+        "content": reply.content,
+        "refusal": None,
+        "annotations": [],
+    }
+    if isinstance(reply, ToolCallsReply):
+        message["tool_calls"] = _message_tool_calls(reply, n)
+        finish_reason = "tool_calls"
+    else:
+        finish_reason = "stop"
+    return {
+        "id": f"chatcmpl-fake{n:016x}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": finish_reason}],
+        "usage": _usage(reply.prompt_tokens, reply.completion_tokens),
+        "service_tier": "default",
+        "system_fingerprint": "fp_fake",
+    }
+
+
+def _sse(reply: TextReply | ToolCallsReply, model: str, include_usage: bool) -> bytes:
+    n = next(_ids)
+    base: dict[str, Any] = {
+        "id": f"chatcmpl-fake{n:016x}",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": model,
+        "service_tier": "default",
+        "system_fingerprint": "fp_fake",
+    }
+    extra: dict[str, Any] = {"usage": None} if include_usage else {}
+    out: list[bytes] = []
+
+    def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> None:
+        choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
+        out.append(b"data: " + _dumps({**base, "choices": [choice], **extra}) + b"\n\n")
+
+    if isinstance(reply, ToolCallsReply):
+        first: dict[str, Any] = {"role": "assistant", "content": reply.content, "refusal": None}
+        chunk(first)
+        for i, call in enumerate(_message_tool_calls(reply, n)):
+            head = {
+                "index": i,
+                "id": call["id"],
+                "type": "function",
+                "function": {"name": call["function"]["name"], "arguments": ""},
+            }
+            chunk({"tool_calls": [head]})
+            for piece in _split_text(call["function"]["arguments"], 2):
+                chunk({"tool_calls": [{"index": i, "function": {"arguments": piece}}]})
+        chunk({}, "tool_calls")
+    else:
+        chunk({"role": "assistant", "content": "", "refusal": None})
+        for piece in _split_text(reply.content):
+            chunk({"content": piece})
+        chunk({}, "stop")
+    if include_usage:
+        usage = _usage(reply.prompt_tokens, reply.completion_tokens)
+        out.append(b"data: " + _dumps({**base, "choices": [], "usage": usage}) + b"\n\n")
+    out.append(b"data: [DONE]\n\n")
+    return b"".join(out)
+
+
+class FakeOpenAI:
+    """A fake OpenAI API server. Use as `with FakeOpenAI() as fake:` or with `start()` / `stop()`.
+
+    Args:
+        api_keys: the accepted API keys; None (default) accepts any key, or none.
+        models: the ids `GET /v1/models` lists.
+        default_reply: the reply when nothing is scripted (default: text "ok", usage 10/2).
+    """
+
+    def __init__(
+        self,
+        api_keys: Iterable[str] | None = None,
+        models: Sequence[str] = DEFAULT_MODELS,
+        default_reply: ReplyLike | None = None,
+    ) -> None:
+        self.api_keys: frozenset[str] | None = frozenset(api_keys) if api_keys is not None else None
+        self.models: list[str] = list(models)
+        self.default_reply: Reply = _coerce(default_reply) if default_reply is not None else _DEFAULT_REPLY
+        self._lock = threading.Lock()
+        self._recorded = threading.Condition(self._lock)
+        self._queue: deque[Reply] = deque()
+        self._model_queues: dict[str, deque[Reply]] = {}
+        self._model_defaults: dict[str, Reply] = {}
+        self._requests: list[RecordedRequest] = []
+        self._errors: list[BaseException] = []
+        self._connections: set[socket.socket] = set()
+        self._stop_event = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------------------------
+
+    def start(self) -> FakeOpenAI:
+        """Bind 127.0.0.1 on an ephemeral port and serve in a daemon thread. Returns self."""
+        if self._server is not None:
+            return self
+        self._stop_event.clear()
+        server = _Server(("127.0.0.1", 0), _Handler)
+        server.fake = self
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-openai", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, abort hangs and delays, and close open connections. Returns promptly."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        self._stop_event.set()
+        server.shutdown()
+        server.server_close()
+        with self._lock:
+            connections = list(self._connections)
+        for conn in connections:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+        if self._thread is not None:
+            self._thread.join(timeout=1)
+            self._thread = None
+
+    def __enter__(self) -> FakeOpenAI:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # -- addresses -----------------------------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("FakeOpenAI is not running")
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        """`http://127.0.0.1:PORT/v1`, for `AsyncOpenAI(base_url=...)`."""
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def api_key(self) -> str:
+        """A key the fake accepts (one of `api_keys`, or a dummy when any key is accepted)."""
+        return min(self.api_keys) if self.api_keys else "sk-fake-0000000000000000"
+
+    # -- scripting -----------------------------------------------------------------------------------------
+
+    def script(self, *replies: ReplyLike) -> None:
+        """Queue replies, consumed in order by chat completion requests."""
+        coerced = [_coerce(r) for r in replies]
+        with self._lock:
+            self._queue.extend(coerced)
+
+    def script_for_model(self, model: str, *replies: ReplyLike) -> None:
+        """Queue replies for requests naming `model`; they take precedence over the shared queue."""
+        coerced = [_coerce(r) for r in replies]
+        with self._lock:
+            self._model_queues.setdefault(model, deque()).extend(coerced)
+
+    def set_default(self, reply: ReplyLike, model: str | None = None) -> None:
+        """Set the sticky reply used when nothing is queued: for `model` only, or for all models.
+
+        Order: the model's queue, the model's default, the shared queue, the global default.
+        """
+        coerced = _coerce(reply)
+        with self._lock:
+            if model is None:
+                self.default_reply = coerced
+            else:
+                self._model_defaults[model] = coerced
+
+    @property
+    def pending(self) -> int:
+        """How many scripted replies (shared and per-model) are not consumed yet."""
+        with self._lock:
+            return len(self._queue) + sum(len(q) for q in self._model_queues.values())
+
+    def reset(self) -> None:
+        """Drop queued replies, per-model defaults and recorded requests; restore the default reply."""
+        with self._lock:
+            self._queue.clear()
+            self._model_queues.clear()
+            self._model_defaults.clear()
+            self._requests.clear()
+            self._errors.clear()
+            self.default_reply = _DEFAULT_REPLY
+
+    # -- recording -----------------------------------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """A snapshot of every request received so far, in arrival order."""
+        with self._lock:
+            return list(self._requests)
+
+    def wait_for_requests(self, count: int, timeout: float = 5.0) -> bool:
+        """Block until at least `count` requests were received (True) or `timeout` passed (False)."""
+        with self._recorded:
+            return self._recorded.wait_for(lambda: len(self._requests) >= count, timeout)
+
+    @property
+    def chat_requests(self) -> list[RecordedRequest]:
+        """The recorded `POST /v1/chat/completions` requests."""
+        return [r for r in self.requests if r.method == "POST" and r.path.startswith("/v1/chat/completions")]
+
+    @property
+    def errors(self) -> list[BaseException]:
+        """Unexpected exceptions raised inside the fake (should stay empty)."""
+        with self._lock:
+            return list(self._errors)
+
+    # -- internals used by the handler ---------------------------------------------------------------------
+
+    def _record(self, request: RecordedRequest) -> None:
+        with self._lock:
+            self._requests.append(request)
+            self._recorded.notify_all()
+
+    def _record_error(self, exc: BaseException) -> None:
+        with self._lock:
+            self._errors.append(exc)
+
+    def _track(self, conn: socket.socket, add: bool) -> None:
+        with self._lock:
+            if add:
+                self._connections.add(conn)
+            else:
+                self._connections.discard(conn)
+
+    def _next_reply(self, model: str) -> Reply:
+        with self._lock:
+            queue = self._model_queues.get(model)
+            if queue:
+                return queue.popleft()
+            if model in self._model_defaults:
+                return self._model_defaults[model]
+            if self._queue:
+                return self._queue.popleft()
+            return self.default_reply
+
+    def _model_obj(self, model: str) -> dict[str, Any]:
+        return {"id": model, "object": "model", "created": 1700000000, "owned_by": "system"}
