@@ -71,8 +71,11 @@ class GuardMiddleware:
         await self._forward(scope, receive, send)
 
     def _origin_ok(self, origin: str) -> bool:
-        host = urlsplit(origin).hostname
-        return host is not None and _host_name(host if ":" not in host else f"[{host}]") in self.allowed
+        try:
+            host = urlsplit(origin).hostname
+        except ValueError:
+            return False
+        return host is not None and (host in self.allowed or f"[{host}]" in self.allowed)
 
     def _authorized(self, header: str) -> bool:
         scheme, _, value = header.partition(" ")

@@ -158,7 +158,9 @@ async def _check_on_complete(session: AsyncSession, bot_id: str | None, targets:
         raise InvalidInput("on_complete", "lists a bot twice")
     if bot_id and bot_id in targets:
         raise InvalidInput("on_complete", "a bot cannot hand its output to itself")
-    graph = {row.id: list(row.on_complete or []) for row in (await session.execute(select(Bot.id, Bot.on_complete)))}
+    rows = (await session.execute(select(Bot.id, Bot.name, Bot.on_complete))).all()
+    graph = {row.id: list(row.on_complete or []) for row in rows}
+    names = {row.id: row.name for row in rows}
     for target in targets:
         if target not in graph:
             raise InvalidInput("on_complete", f"no bot with id {target!r}")
@@ -167,7 +169,8 @@ async def _check_on_complete(session: AsyncSession, bot_id: str | None, targets:
     graph[bot_id] = targets
     path = _find_path(graph, targets, bot_id)
     if path:
-        raise InvalidInput("on_complete", "this would make a loop: " + " → ".join([bot_id, *path]))
+        loop = [names.get(node, node) for node in (bot_id, *path)]
+        raise InvalidInput("on_complete", "this would make a loop: " + " → ".join(loop))
 
 
 def _find_path(graph: dict[str, list[str]], starts: list[str], goal: str) -> list[str] | None:

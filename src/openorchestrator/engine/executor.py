@@ -75,7 +75,7 @@ class Executor:
         outcome = await self._think(run, bot, previous, target, log)
         duration_ms = int((time.perf_counter() - t0) * 1000)
         await asyncio.shield(self._finish(run, bot, previous, target, outcome, log, started, duration_ms))
-        if outcome.status == RunStatus.CANCELLED:
+        if outcome.status == RunStatus.CANCELLED or engine.stopping:
             raise asyncio.CancelledError
 
     async def _think(
@@ -119,6 +119,9 @@ class Executor:
             log.error(failure.detail, error_code=failure.code, http_status=failure.status)
             return Outcome(RunStatus.FAILED, failure=failure)
         except asyncio.CancelledError:
+            if engine.stopping:  # the app is shutting down; nobody cancelled this run
+                log.error("The app stopped while this run was running.")
+                return Outcome(RunStatus.FAILED, failure=ProviderFailure("interrupted", "app stopped"))
             log.warning("Cancelled.")
             return Outcome(RunStatus.CANCELLED)
         except Exception as exc:  # a bug of ours: record it on the run, never lose the run

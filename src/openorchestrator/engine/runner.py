@@ -51,6 +51,7 @@ class RunEngine:
         self.settings = settings
         self.clock = clock
         self.gateway = gateway
+        self.stopping = False
         self.executor = Executor(self)
         self.queue = RunQueue(self.executor.execute, settings.current.max_parallel_runs, clock)
         settings.subscribe(lambda new: self.queue.set_parallelism(new.max_parallel_runs))
@@ -62,6 +63,8 @@ class RunEngine:
         self.queue.start()
 
     async def stop(self) -> None:
+        """Runs in flight end as `failed`/`interrupted`; waiting runs stay `pending` for the next start."""
+        self.stopping = True
         await self.queue.stop()
 
     async def recover(self) -> dict[str, int]:
