@@ -71,19 +71,28 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         details = [_field_error(error) for error in exc.errors()]
         first = details[0] if details else {"field": "body", "reason": "is not valid"}
-        body = {"error": {"code": "invalid_input", "message": f"{first['field']}: {first['reason']}",
-                          "details": details}}
+        body = {
+            "error": {
+                "code": "invalid_input",
+                "message": f"{first['field']}: {first['reason']}",
+                "details": details,
+            }
+        }
         return JSONResponse(body, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse({"error": {"code": code, "message": str(exc.detail)}}, status_code=exc.status_code)
+        return JSONResponse(
+            {"error": {"code": code, "message": str(exc.detail)}}, status_code=exc.status_code
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error")
-        body = {"error": {"code": "internal", "message": "Something went wrong on our side; it has been logged."}}
+        body = {
+            "error": {"code": "internal", "message": "Something went wrong on our side; it has been logged."}
+        }
         return JSONResponse(body, status_code=500)
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import logging
 
-QUIET_LOGGERS = ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "anthropic", "mistralai", "google_genai")
+QUIET_LOGGERS = (
+    "httpx",
+    "httpx2",
+    "httpcore",
+    "httpcore2",
+    "openai",
+    "anthropic",
+    "mistralai",
+    "google_genai",
+)
 
 
 def setup_logging(level: str) -> None:

@@ -54,7 +54,9 @@ class GuardMiddleware:
             return
         headers = {key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]}
         if _host_name(headers.get("host", "")) not in self.allowed:
-            await _refuse(send, 403, "forbidden_host", "This server only answers to its configured host names.")
+            await _refuse(
+                send, 403, "forbidden_host", "This server only answers to its configured host names."
+            )
             return
         origin = headers.get("origin")
         if scope["method"] not in SAFE_METHODS and origin and not self._origin_ok(origin):
@@ -62,7 +64,9 @@ class GuardMiddleware:
             return
         if self.token and scope["path"].startswith("/api") and scope["path"] not in OPEN_PATHS:
             if not self._authorized(headers.get("authorization", "")):
-                await _refuse(send, 401, "unauthorized", "An access token is required (Authorization: Bearer …).")
+                await _refuse(
+                    send, 401, "unauthorized", "An access token is required (Authorization: Bearer …)."
+                )
                 return
         length = headers.get("content-length")
         if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
@@ -79,8 +83,10 @@ class GuardMiddleware:
 
     def _authorized(self, header: str) -> bool:
         scheme, _, value = header.partition(" ")
-        return self.token is not None and scheme.lower() == "bearer" and hmac.compare_digest(
-            value.strip().encode(), self.token
+        return (
+            self.token is not None
+            and scheme.lower() == "bearer"
+            and hmac.compare_digest(value.strip().encode(), self.token)
         )
 
     async def _forward(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -59,7 +59,9 @@ async def open_services(
     store = SettingsStore(sessionmaker)
     await store.load()
     gateway = gateway or PydanticAIGateway()
-    engine = RunEngine(config=config, sessionmaker=sessionmaker, box=box, settings=store, clock=clock, gateway=gateway)
+    engine = RunEngine(
+        config=config, sessionmaker=sessionmaker, box=box, settings=store, clock=clock, gateway=gateway
+    )
     return Services(config, db, sessionmaker, box, clock, store, gateway, engine)
 
 

@@ -14,8 +14,12 @@ import typer
 
 from openorchestrator import __version__
 
-app = typer.Typer(name="openorch", help="openOrchestrator: your own AI bots.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    name="openorch",
+    help="openOrchestrator: your own AI bots.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 bots_app = typer.Typer(help="List and manage bots.", no_args_is_help=True)
 runs_app = typer.Typer(help="Look at runs.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
@@ -24,8 +28,12 @@ app.add_typer(runs_app, name="runs")
 app.add_typer(db_app, name="db")
 
 T = TypeVar("T")
-DataDir = Annotated[Path | None, typer.Option("--data-dir", envvar="OPENORCH_DATA_DIR",
-                                             help="Where the database, key file and bot folders live.")]
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir", envvar="OPENORCH_DATA_DIR", help="Where the database, key file and bot folders live."
+    ),
+]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
@@ -108,9 +116,17 @@ def serve(
     if not config.is_loopback and not config.access_token:
         fail(f"Refusing to listen on {config.host} without an access token: set OPENORCH_ACCESS_TOKEN first.")
     setup_logging(config.log_level)
-    typer.echo(f"openOrchestrator {__version__} at http://{config.host}:{config.port}  (data: {config.data_dir})")
-    uvicorn.run(create_app(config), host=config.host, port=config.port, log_level="warning",
-                access_log=False, lifespan="on")
+    typer.echo(
+        f"openOrchestrator {__version__} at http://{config.host}:{config.port}  (data: {config.data_dir})"
+    )
+    uvicorn.run(
+        create_app(config),
+        host=config.host,
+        port=config.port,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+    )
 
 
 @app.command()
@@ -151,8 +167,22 @@ def runs_list(
     from openorchestrator.runs.cli import list_rows
 
     rows = _with_services(data_dir, lambda svc: list_rows(svc, bot, limit))
-    _print(rows, as_json, ["created_at", "status", "trigger", "duration_ms", "tokens_in", "tokens_out",
-                           "cost_estimate", "is_new", "error_code", "id"])
+    _print(
+        rows,
+        as_json,
+        [
+            "created_at",
+            "status",
+            "trigger",
+            "duration_ms",
+            "tokens_in",
+            "tokens_out",
+            "cost_estimate",
+            "is_new",
+            "error_code",
+            "id",
+        ],
+    )
 
 
 @db_app.command("upgrade")

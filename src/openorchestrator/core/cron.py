@@ -18,7 +18,13 @@ if TYPE_CHECKING:
 _DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
 _NAME_TO_NUM = {name: index for index, name in enumerate(_DAY_NAMES)}
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-_FIELDS = [("minute", 0, 59), ("hour", 0, 23), ("day of month", 1, 31), ("month", 1, 12), ("day of week", 0, 7)]
+_FIELDS = [
+    ("minute", 0, 59),
+    ("hour", 0, 23),
+    ("day of month", 1, 31),
+    ("month", 1, 12),
+    ("day of week", 0, 7),
+]
 _PART = re.compile(r"^(\*|[0-9a-z]+(?:-[0-9a-z]+)?)(?:/([0-9]+))?$")
 
 
@@ -93,10 +99,12 @@ def build_trigger(expression: str, timezone: str) -> BaseTrigger:
     weekdays = "*" if dow is None else ",".join(_DAY_NAMES[d] for d in sorted(dow))
     common = {"minute": _join(minute), "hour": _join(hour), "month": _join(month), "timezone": timezone}
     if day is not None and dow is not None:
-        return OrTrigger([
-            CronTrigger(day=_join(day), **common),
-            CronTrigger(day_of_week=weekdays, **common),
-        ])
+        return OrTrigger(
+            [
+                CronTrigger(day=_join(day), **common),
+                CronTrigger(day_of_week=weekdays, **common),
+            ]
+        )
     return CronTrigger(day=_join(day), day_of_week=weekdays, **common)
 
 

@@ -76,6 +76,7 @@ def run_error_message(code: str, language: Language, **values: object) -> str:
     except (KeyError, IndexError):
         return RUN_ERRORS["internal"][language]
 
+
 KEY_CHECKS: dict[str, dict[Language, str]] = {
     "invalid_key": {
         "de": "Key ungültig — bitte prüfen, ob er vollständig kopiert wurde.",

@@ -23,7 +23,9 @@ from openorchestrator.core.i18n import Language
 
 LAST_OUTPUT_CHARS = 2000
 NOTES_TOKEN_BUDGET = 4000
-TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".json", ".csv", ".tsv", ".yaml", ".yml", ".log", ".xml", ".html"})
+TEXT_SUFFIXES = frozenset(
+    {".txt", ".md", ".markdown", ".json", ".csv", ".tsv", ".yaml", ".yml", ".log", ".xml", ".html"}
+)
 MAX_NOTE_BYTES = 1_000_000
 
 _TOKEN = re.compile(r"\w{1,4}|[^\w\s]", re.UNICODE)
@@ -112,7 +114,9 @@ def build_context(
         shown = last_output
         if len(shown) > LAST_OUTPUT_CHARS:
             shown = shown[:LAST_OUTPUT_CHARS] + " " + words["cut"]
-            log.append(_warn(f"Last result shortened from {len(last_output)} to {LAST_OUTPUT_CHARS} characters."))
+            log.append(
+                _warn(f"Last result shortened from {len(last_output)} to {LAST_OUTPUT_CHARS} characters.")
+            )
         at = last_output_at.strftime("%Y-%m-%d %H:%M") if last_output_at else "?"
         parts.append(f"{words['last'].format(at=at)}\n{shown}")
     notes_text = _notes_section(notes, notes_budget, words["cut"], log)
@@ -156,7 +160,9 @@ def _notes_section(notes: list[Note], budget: int, cut_marker: str, log: list[di
         else:
             skipped.append(note.name)
     if skipped:
-        log.append(_warn(f"{len(skipped)} older note(s) left out (budget {budget} tokens): {', '.join(skipped)}"))
+        log.append(
+            _warn(f"{len(skipped)} older note(s) left out (budget {budget} tokens): {', '.join(skipped)}")
+        )
     return "\n\n".join(blocks)
 
 

@@ -58,7 +58,9 @@ class Executor:
             if row is None or row[0].status != RunStatus.PENDING:
                 return
             run, bot = row
-            if not await transition(session, run_id, RunStatus.PENDING, RunStatus.RUNNING, started_at=started):
+            if not await transition(
+                session, run_id, RunStatus.PENDING, RunStatus.RUNNING, started_at=started
+            ):
                 return
             previous = await _previous_result(session, bot.id)
             target: ModelTarget | ProviderFailure
@@ -151,8 +153,10 @@ class Executor:
         if outcome.status == RunStatus.COMPLETED and outcome.completion:
             values.update(self._completed_values(outcome.completion, target, previous, log))
         elif outcome.status == RunStatus.TIMEOUT:
-            values.update(error_code="timeout", error_message=run_error_message(
-                "timeout", language, seconds=bot.max_runtime_seconds))
+            values.update(
+                error_code="timeout",
+                error_message=run_error_message("timeout", language, seconds=bot.max_runtime_seconds),
+            )
         elif outcome.status == RunStatus.CANCELLED:
             values.update(error_code="cancelled", error_message=run_error_message("cancelled", language))
         elif outcome.failure:
@@ -199,13 +203,19 @@ class Executor:
         provider = PROVIDERS[target.type].display_name if isinstance(target, ModelTarget) else "?"
         model = target.model_name if isinstance(target, ModelTarget) else bot.model
         message = run_error_message(
-            failure.code, language, provider=provider, model=model, detail=failure.detail,
+            failure.code,
+            language,
+            provider=provider,
+            model=model,
+            detail=failure.detail,
             seconds=bot.max_runtime_seconds,
         )
         return {"error_code": failure.code, "error_message": message}
 
 
-async def _previous_result(session: Any, bot_id: str) -> tuple[str | None, str | None, datetime | None] | None:
+async def _previous_result(
+    session: Any, bot_id: str
+) -> tuple[str | None, str | None, datetime | None] | None:
     """The bot's last completed run: (output, output_hash, finished_at)."""
     row = (
         await session.execute(

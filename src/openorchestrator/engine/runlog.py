@@ -14,7 +14,11 @@ class RunLog:
         self.entries: list[dict[str, Any]] = []
 
     def add(self, level: str, message: str, **extra: Any) -> None:
-        entry: dict[str, Any] = {"at": self._clock.now().isoformat(), "level": level, "message": self.redact(message)}
+        entry: dict[str, Any] = {
+            "at": self._clock.now().isoformat(),
+            "level": level,
+            "message": self.redact(message),
+        }
         for key, value in extra.items():
             entry[key] = self.redact(value) if isinstance(value, str) else value
         self.entries.append(entry)

@@ -1,6 +1,6 @@
 """The run engine's front door: accept runs (with backpressure), cancel them, recover after a crash, report.
 
-    create_run ──▶ runs row `pending` (committed) ──▶ RunQueue ──▶ Executor.execute ──▶ final status
+create_run ──▶ runs row `pending` (committed) ──▶ RunQueue ──▶ Executor.execute ──▶ final status
 """
 
 from __future__ import annotations
@@ -74,14 +74,26 @@ class RunEngine:
         async with self.sessionmaker() as session:
             stranded = (await session.execute(select(Run.id, Run.log).where(Run.status == "running"))).all()
             for run_id, entries in stranded:
-                entry = {"at": now.isoformat(), "level": "error", "message": "The app stopped while this run was running."}
+                entry = {
+                    "at": now.isoformat(),
+                    "level": "error",
+                    "message": "The app stopped while this run was running.",
+                }
                 await transition(
-                    session, run_id, RunStatus.RUNNING, RunStatus.FAILED,
-                    error_code="interrupted", error_message=message, finished_at=now, log=[*(entries or []), entry],
+                    session,
+                    run_id,
+                    RunStatus.RUNNING,
+                    RunStatus.FAILED,
+                    error_code="interrupted",
+                    error_message=message,
+                    finished_at=now,
+                    log=[*(entries or []), entry],
                 )
             waiting = (
                 await session.execute(
-                    select(Run.id, Run.not_before).where(Run.status == "pending").order_by(Run.created_at, Run.id)
+                    select(Run.id, Run.not_before)
+                    .where(Run.status == "pending")
+                    .order_by(Run.created_at, Run.id)
                 )
             ).all()
             await session.commit()
@@ -111,24 +123,47 @@ class RunEngine:
 
     def _new_run(self, bot_id: str, run_input: str | None, trigger: Trigger, **values: Any) -> Run:
         return Run(
-            id=new_id(), bot_id=bot_id, status=RunStatus.PENDING.value, trigger=trigger.value, input=run_input,
-            log=[], attempt=1, created_at=self.clock.now(), **values,
+            id=new_id(),
+            bot_id=bot_id,
+            status=RunStatus.PENDING.value,
+            trigger=trigger.value,
+            input=run_input,
+            log=[],
+            attempt=1,
+            created_at=self.clock.now(),
+            **values,
         )
 
     def retry_run(self, run: Run, failure: ProviderFailure, run_log: RunLog) -> Run:
         """The one retry of a run that failed for a transient reason; created with the failed run's ending."""
         now = self.clock.now()
-        not_before = retry_at(now, self.config.retry_delay_seconds, failure.retry_after,
-                              self.config.max_retry_delay_seconds)
-        retry = self._new_run(run.bot_id, run.input, Trigger.RETRY, attempt=run.attempt + 1, retry_of=run.id,
-                              not_before=not_before, parent_run_id=run.parent_run_id)
+        not_before = retry_at(
+            now, self.config.retry_delay_seconds, failure.retry_after, self.config.max_retry_delay_seconds
+        )
+        retry = self._new_run(
+            run.bot_id,
+            run.input,
+            Trigger.RETRY,
+            attempt=run.attempt + 1,
+            retry_of=run.id,
+            not_before=not_before,
+            parent_run_id=run.parent_run_id,
+        )
         seconds = round((not_before - now).total_seconds(), 1)
         run_log.info(f"Retrying once in {seconds} s as run {retry.id}.", retry_run_id=retry.id)
-        retry.log = [{"at": now.isoformat(), "level": "info",
-                      "message": f"Retry of run {run.id} ({failure.code}).", "retry_of": run.id}]
+        retry.log = [
+            {
+                "at": now.isoformat(),
+                "level": "info",
+                "message": f"Retry of run {run.id} ({failure.code}).",
+                "retry_of": run.id,
+            }
+        ]
         return retry
 
-    async def follow_ups(self, session: AsyncSession, run: Run, bot: Bot, output: str, run_log: RunLog) -> list[Run]:
+    async def follow_ups(
+        self, session: AsyncSession, run: Run, bot: Bot, output: str, run_log: RunLog
+    ) -> list[Run]:
         """Runs of the bots in `on_complete`, with this run's output as their input (trigger `bot`)."""
         if not bot.on_complete:
             return []
@@ -140,10 +175,14 @@ class RunEngine:
             if target is None or not target.enabled:
                 run_log.warning(f"Next bot {target_id} skipped: it is missing or paused.")
             elif self.queue.depth + len(runs) >= QUEUE_MAX_DEPTH:
-                run_log.warning(f"Next bot {target.name!r} dropped: the queue is full.", dropped_bot_id=target_id)
+                run_log.warning(
+                    f"Next bot {target.name!r} dropped: the queue is full.", dropped_bot_id=target_id
+                )
             else:
                 follow_up = self._new_run(target.id, output, Trigger.BOT, parent_run_id=run.id)
-                run_log.info(f"Handed the output to {target.name!r} (run {follow_up.id}).", next_run_id=follow_up.id)
+                run_log.info(
+                    f"Handed the output to {target.name!r} (run {follow_up.id}).", next_run_id=follow_up.id
+                )
                 runs.append(follow_up)
         return runs
 
@@ -156,7 +195,11 @@ class RunEngine:
             self.queue.withdraw(run_id)
             async with self.sessionmaker() as session:
                 done = await transition(
-                    session, run_id, RunStatus.PENDING, RunStatus.CANCELLED, finished_at=self.clock.now(),
+                    session,
+                    run_id,
+                    RunStatus.PENDING,
+                    RunStatus.CANCELLED,
+                    finished_at=self.clock.now(),
                     error_code="cancelled",
                     error_message=run_error_message("cancelled", self.settings.current.language),
                 )

@@ -13,7 +13,13 @@ from openorchestrator.db.models import Bot, ProviderCredential
 from openorchestrator.errors import Conflict, InvalidInput, NotFound, ProviderRejected
 from openorchestrator.providers.check import KeyCheck, check_key
 from openorchestrator.providers.schemas import CredentialCreate, CredentialRead, KeyValidationRead
-from openorchestrator.providers.types import PROVIDERS, ModelTarget, ProviderFailure, ProviderType, split_model
+from openorchestrator.providers.types import (
+    PROVIDERS,
+    ModelTarget,
+    ProviderFailure,
+    ProviderType,
+    split_model,
+)
 
 
 def purpose(credential_id: str) -> str:
@@ -95,7 +101,9 @@ async def get_credential(session: AsyncSession, credential_id: str) -> ProviderC
 async def delete_credential(session: AsyncSession, credential_id: str) -> None:
     credential = await get_credential(session, credential_id)
     prefix = f"{credential.name}:"
-    users = (await session.scalars(select(Bot.name).where(Bot.model.startswith(prefix, autoescape=True)))).all()
+    users = (
+        await session.scalars(select(Bot.name).where(Bot.model.startswith(prefix, autoescape=True)))
+    ).all()
     if users:
         raise Conflict(
             f"The credential {credential.name!r} is used by: {', '.join(users)}. Change their model first.",
@@ -123,7 +131,9 @@ async def resolve_target(session: AsyncSession, box: SecretBox, model: str) -> M
     if not PROVIDERS[type_].available:
         raise ProviderFailure("config_error", f"{PROVIDERS[type_].display_name} is not supported yet")
     try:
-        api_key = box.open(credential.api_key_sealed, purpose(credential.id)) if credential.api_key_sealed else None
+        api_key = (
+            box.open(credential.api_key_sealed, purpose(credential.id)) if credential.api_key_sealed else None
+        )
     except SecretError as exc:
         raise ProviderFailure("config_error", str(exc)) from None
     return ModelTarget(
