@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from openorchestrator.core.i18n import Language, key_check_message
-from openorchestrator.providers.types import ProviderType
+from openorchestrator.providers.types import ProviderType, load_sdks
 
 CHECK_TIMEOUT_SECONDS = 15.0
 
@@ -27,6 +27,7 @@ async def check_key(
 
 
 async def _check_openai(api_key: str | None, base_url: str | None, language: Language) -> KeyCheck:
+    await load_sdks()
     import openai
 
     url = base_url or "https://api.openai.com/v1"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
-from openorchestrator.providers.types import Completion, ModelTarget, ProviderFailure, ProviderType
+from openorchestrator.providers.types import Completion, ModelTarget, ProviderFailure, ProviderType, load_sdks
 
 if TYPE_CHECKING:
     from pydantic_ai.models import Model
@@ -33,6 +33,7 @@ class PydanticAIGateway:
     async def complete(
         self, target: ModelTarget, system: str, user: str, *, max_output_tokens: int | None
     ) -> Completion:
+        await load_sdks()
         from pydantic_ai import Agent
         from pydantic_ai.exceptions import AgentRunError
 

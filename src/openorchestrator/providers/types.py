@@ -6,6 +6,9 @@ when first used, so an idle server stays small.
 
 from __future__ import annotations
 
+import asyncio
+import importlib
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -92,6 +95,24 @@ class ProviderFailure(Exception):
         self.transient = transient
         self.retry_after = retry_after
         self.status = status
+
+
+_SDK_MODULES = ("openai", "pydantic_ai", "pydantic_ai.models.openai", "pydantic_ai.providers.openai")
+_sdk_lock: asyncio.Lock | None = None
+
+
+async def load_sdks() -> None:
+    """Import the provider SDKs in a worker thread the first time they are needed.
+
+    They take seconds to import; doing that on the event loop would freeze every request meanwhile. Idle
+    servers never load them (they would add ~45 MB).
+    """
+    global _sdk_lock
+    if all(name in sys.modules for name in _SDK_MODULES):
+        return
+    _sdk_lock = _sdk_lock or asyncio.Lock()
+    async with _sdk_lock:
+        await asyncio.to_thread(lambda: [importlib.import_module(name) for name in _SDK_MODULES])
 
 
 def split_model(value: str) -> tuple[str, str]:
