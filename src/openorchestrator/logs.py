@@ -1,5 +1,6 @@
 """Process logging. Provider SDK clients log request URLs; those loggers are kept at WARNING so that no
-URL that could carry a secret (Telegram puts its token into the path) reaches a log line."""
+URL that could carry a secret (Telegram puts its token into the path) reaches a log line. aiosqlite logs
+every statement with its parameters (prompts, outputs) at DEBUG; it is kept quiet too."""
 
 from __future__ import annotations
 

@@ -107,14 +107,14 @@ def serve(
     data_dir: DataDir = None,
 ) -> None:
     """Start the server (API and web page) at http://127.0.0.1:8765."""
+    config = _config(data_dir, host=host, port=port)
+    if not config.is_loopback and not config.access_token:
+        fail(f"Refusing to listen on {config.host} without an access token: set OPENORCH_ACCESS_TOKEN first.")
     import uvicorn
 
     from openorchestrator.app import create_app
     from openorchestrator.logs import setup_logging
 
-    config = _config(data_dir, host=host, port=port)
-    if not config.is_loopback and not config.access_token:
-        fail(f"Refusing to listen on {config.host} without an access token: set OPENORCH_ACCESS_TOKEN first.")
     setup_logging(config.log_level)
     typer.echo(
         f"openOrchestrator {__version__} at http://{config.host}:{config.port}  (data: {config.data_dir})"

@@ -122,6 +122,7 @@ class RunEngine:
         return run
 
     def _new_run(self, bot_id: str, run_input: str | None, trigger: Trigger, **values: Any) -> Run:
+        values.setdefault("attempt", 1)
         return Run(
             id=new_id(),
             bot_id=bot_id,
@@ -129,7 +130,6 @@ class RunEngine:
             trigger=trigger.value,
             input=run_input,
             log=[],
-            attempt=1,
             created_at=self.clock.now(),
             **values,
         )

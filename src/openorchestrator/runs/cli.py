@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import nullcontext
 from typing import Any
+
+import typer
+from sqlalchemy import select
 
 from openorchestrator.bots.service import find_bot
 from openorchestrator.db.models import Run
@@ -14,19 +18,43 @@ from openorchestrator.services import Services
 
 
 async def run_once(svc: Services, bot_ref: str, run_input: str | None, spinner: bool) -> Run:
-    """Create a run and execute it here (no server needed), with the same engine the server uses."""
+    """Run a bot here (no server needed) with the same engine the server uses, and return the run that
+    tells the result: the first attempt, or its retry after a transient failure. Bots in `on_complete`
+    run too before this returns."""
     async with svc.sessionmaker() as session:
         bot = await find_bot(session, bot_ref)
-    run = await svc.engine.create_run(bot.id, run_input, Trigger.MANUAL, submit=False)
-    task = asyncio.create_task(svc.engine.executor.execute(run.id))
+    await svc.engine.start(recover=False)  # a server may own the other pending runs: leave them alone
+    run = await svc.engine.create_run(bot.id, run_input, Trigger.MANUAL)
+    status: Any = nullcontext()
     if spinner:
         from rich.console import Console
 
-        with Console(stderr=True).status(f"{bot.emoji} {bot.name} is thinking…"):
-            await asyncio.gather(task, return_exceptions=True)
-    else:
-        await asyncio.gather(task, return_exceptions=True)
-    return await svc.engine.get_run(run.id)
+        status = Console(stderr=True).status(f"{bot.emoji} {bot.name} …")
+    with status:
+        while True:
+            run = await _until_ended(svc, run.id)
+            retry = await _retry_of(svc, run.id) if run.status == "failed" else None
+            if retry is None:
+                break
+            now = svc.clock.now()
+            seconds = max(0, round(((retry.not_before or now) - now).total_seconds()))
+            typer.secho(f"{run.error_message} → retrying once in {seconds} s", err=True, fg=typer.colors.YELLOW)
+            run = retry
+        await svc.engine.queue.wait_idle()
+    return run
+
+
+async def _until_ended(svc: Services, run_id: str) -> Run:
+    while True:
+        run = await svc.engine.get_run(run_id)
+        if run.status not in ("pending", "running"):
+            return run
+        await asyncio.sleep(0.05)
+
+
+async def _retry_of(svc: Services, run_id: str) -> Run | None:
+    async with svc.sessionmaker() as session:
+        return await session.scalar(select(Run).where(Run.retry_of == run_id))
 
 
 async def list_rows(svc: Services, bot_ref: str, limit: int) -> list[dict[str, Any]]:
