@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from openorchestrator import __version__
 from openorchestrator.bots.router import router as bots_router
@@ -81,11 +82,13 @@ def _install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(body, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(
-            {"error": {"code": code, "message": str(exc.detail)}}, status_code=exc.status_code
-        )
+        body = {"error": {"code": code, "message": str(exc.detail)}}
+        headers = {key.lower(): value for key, value in (exc.headers or {}).items()}
+        if exc.status_code == 405:  # Starlette names only the first matching route's methods
+            headers["allow"] = ", ".join(_allowed_methods(app, request))
+        return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
@@ -94,6 +97,15 @@ def _install_error_handlers(app: FastAPI) -> None:
             "error": {"code": "internal", "message": "Something went wrong on our side; it has been logged."}
         }
         return JSONResponse(body, status_code=500)
+
+
+def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    """The methods some route fully matches for this path (routers nest, so ask each method)."""
+    return [
+        method
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in app.routes)
+    ]
 
 
 def _field_error(error: dict[str, Any]) -> dict[str, str]:

@@ -22,15 +22,19 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 OPEN_PATHS = frozenset({"/api/health"})
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 def _host_name(value: str) -> str:
+    """The host of a `Host` header without its port; "" when the header is malformed."""
     value = value.strip().lower()
     if value.startswith("["):  # [::1]:8765
-        return value[: value.find("]") + 1] if "]" in value else value
-    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+        end = value.find("]")
+        host, rest = (value[: end + 1], value[end + 1 :]) if end != -1 else (value, "")
+    elif value.count(":") == 1:
+        host, rest = value.split(":")[0], ":" + value.split(":")[1]
+    else:
+        host, rest = value, ""  # no port, or a bare IPv6 address
+    if rest and not (rest.startswith(":") and rest[1:].isdigit()):
+        return ""
+    return host
 
 
 async def _refuse(send: Send, status: int, code: str, message: str) -> None:
@@ -72,7 +76,7 @@ class GuardMiddleware:
         if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
             await _refuse(send, 413, "payload_too_large", "The request body is larger than 1 MB.")
             return
-        await self._forward(scope, receive, send)
+        await self._forward(scope, receive, send, has_length=bool(length))
 
     def _origin_ok(self, origin: str) -> bool:
         try:
@@ -89,27 +93,34 @@ class GuardMiddleware:
             and hmac.compare_digest(value.strip().encode(), self.token)
         )
 
-    async def _forward(self, scope: Scope, receive: Receive, send: Send) -> None:
-        received = 0
-        started = False
-
-        async def counting_receive() -> Message:
-            nonlocal received
+    async def _forward(self, scope: Scope, receive: Receive, send: Send, has_length: bool) -> None:
+        """With a `Content-Length` (checked above; the server enforces it) the body streams through. Without
+        one (chunked), the body is read here first, at most 1 MB, and handed on whole."""
+        if has_length or scope["method"] in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > MAX_BODY_BYTES:
-                    raise BodyTooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
+            if message["type"] != "http.request":
+                break  # the client went away
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
                 await _refuse(send, 413, "payload_too_large", "The request body is larger than 1 MB.")
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)

@@ -43,6 +43,7 @@ class Services:
 
     async def close(self) -> None:
         await self.engine.stop()
+        self.engine.store.close()
         await self.db.dispose()
 
 

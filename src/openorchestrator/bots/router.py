@@ -3,9 +3,12 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import APIRouter, Request, Response
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from openorchestrator.bots import service
 from openorchestrator.bots.schemas import BotCreate, BotRead, BotUpdate
+from openorchestrator.errors import InvalidInput
 from openorchestrator.services import services_of
 
 router = APIRouter(prefix="/api/bots", tags=["bots"])
@@ -13,12 +16,21 @@ router = APIRouter(prefix="/api/bots", tags=["bots"])
 COPY_WORD = {"de": "Kopie", "en": "copy"}
 
 
+async def _commit(session: AsyncSession, name: str) -> None:
+    """Commit; two requests racing for one name meet the unique index, and the loser gets a 422."""
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        raise InvalidInput("name", f"another bot is already called {name!r}") from None
+
+
 @router.post("", status_code=201)
 async def create_bot(body: BotCreate, request: Request) -> BotRead:
     svc = services_of(request)
     async with svc.sessionmaker() as session:
         bot = await service.create_bot(session, svc.clock, body, svc.settings.current.timezone)
-        await session.commit()
+        await _commit(session, body.name)
     return service.to_read(bot, None)
 
 
@@ -44,7 +56,7 @@ async def update_bot(bot_id: str, body: BotUpdate, request: Request) -> BotRead:
     async with svc.sessionmaker() as session:
         bot = await service.get_bot(session, bot_id)
         await service.update_bot(session, svc.clock, bot, body, svc.settings.current.timezone)
-        await session.commit()
+        await _commit(session, bot.name)
         last = await service.last_runs(session, [bot.id])
     return service.to_read(bot, last.get(bot.id))
 
@@ -70,5 +82,5 @@ async def duplicate_bot(bot_id: str, request: Request) -> BotRead:
     async with svc.sessionmaker() as session:
         bot = await service.get_bot(session, bot_id)
         copy = await service.duplicate_bot(session, svc.clock, bot, COPY_WORD[svc.language])
-        await session.commit()
+        await _commit(session, copy.name)
     return service.to_read(copy, None)

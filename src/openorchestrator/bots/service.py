@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from openorchestrator.bots.schemas import NULLABLE_FIELDS, BotCreate, BotRead, BotUpdate, RunSummary
+from openorchestrator.bots.schemas import NAME_MAX, NULLABLE_FIELDS, BotCreate, BotRead, BotUpdate, RunSummary
 from openorchestrator.core.clock import Clock
 from openorchestrator.core.cron import CronError, validate_cron
 from openorchestrator.core.ids import new_id
@@ -67,7 +67,7 @@ async def update_bot(session: AsyncSession, clock: Clock, bot: Bot, patch: BotUp
 
 async def duplicate_bot(session: AsyncSession, clock: Clock, bot: Bot, copy_word: str) -> Bot:
     values = {column: getattr(bot, column) for column in BotCreate.model_fields}
-    values["name"] = await _free_name(session, f"{bot.name} ({copy_word})"[:100])
+    values["name"] = await _free_name(session, bot.name, f" ({copy_word})")
     now = clock.now()
     copy = Bot(id=new_id(), created_at=now, updated_at=now, **values)
     session.add(copy)
@@ -190,10 +190,13 @@ def _find_path(graph: dict[str, list[str]], starts: list[str], goal: str) -> lis
     return None
 
 
-async def _free_name(session: AsyncSession, wanted: str) -> str:
+async def _free_name(session: AsyncSession, base: str, suffix: str) -> str:
+    """`<base><suffix>`, then `<base><suffix> 2`, … — the base shortened so the name stays within the limit."""
     taken = {name.lower() for name in (await session.scalars(select(Bot.name))).all()}
-    name, counter = wanted, 2
-    while name.lower() in taken:
-        name = f"{wanted} {counter}"
+    counter = 1
+    while True:
+        ending = suffix if counter == 1 else f"{suffix} {counter}"
+        name = base[: NAME_MAX - len(ending)].rstrip() + ending
+        if name.lower() not in taken:
+            return name
         counter += 1
-    return name

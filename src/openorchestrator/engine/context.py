@@ -117,7 +117,7 @@ def build_context(
             log.append(
                 _warn(f"Last result shortened from {len(last_output)} to {LAST_OUTPUT_CHARS} characters.")
             )
-        at = last_output_at.strftime("%Y-%m-%d %H:%M") if last_output_at else "?"
+        at = last_output_at.strftime("%Y-%m-%d %H:%M %Z") if last_output_at else "?"
         parts.append(f"{words['last'].format(at=at)}\n{shown}")
     notes_text = _notes_section(notes, notes_budget, words["cut"], log)
     if notes_text:
@@ -154,7 +154,8 @@ def _notes_section(notes: list[Note], budget: int, cut_marker: str, log: list[di
             blocks.append(block)
             left -= cost
         elif left > 50 and not skipped:
-            blocks.append(_cut_to_tokens(block, left - 5) + " " + cut_marker)
+            marker = " " + cut_marker
+            blocks.append(_cut_to_tokens(block, left - estimate_tokens(marker)) + marker)
             log.append(_warn(f"Note {note.name!r} shortened to fit the notes budget of {budget} tokens."))
             left = 0
         else:

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from openorchestrator.config import Settings
 from openorchestrator.core.clock import Clock
@@ -21,6 +22,7 @@ from openorchestrator.engine.executor import Executor, retry_at
 from openorchestrator.engine.queue import RunQueue
 from openorchestrator.engine.runlog import RunLog
 from openorchestrator.engine.states import TERMINAL, RunStatus, Trigger, transition
+from openorchestrator.engine.store import RunStore
 from openorchestrator.errors import NotFound, QueueFull
 from openorchestrator.providers.llm import LLMGateway
 from openorchestrator.providers.types import ProviderFailure
@@ -52,6 +54,8 @@ class RunEngine:
         self.clock = clock
         self.gateway = gateway
         self.stopping = False
+        self._accepting = 0
+        self.store = RunStore(config.db_url)
         self.executor = Executor(self)
         self.queue = RunQueue(self.executor.execute, settings.current.max_parallel_runs, clock)
         settings.subscribe(lambda new: self.queue.set_parallelism(new.max_parallel_runs))
@@ -107,16 +111,18 @@ class RunEngine:
     async def create_run(
         self, bot_id: str, run_input: str | None, trigger: Trigger = Trigger.MANUAL, *, submit: bool = True
     ) -> Run:
-        if self.queue.depth >= QUEUE_MAX_DEPTH:
-            raise QueueFull(
-                f"{self.queue.depth} runs are already waiting. Please try again when some have finished."
-            )
-        async with self.sessionmaker() as session:
-            if await session.scalar(select(Bot.id).where(Bot.id == bot_id)) is None:
-                raise NotFound("bot", bot_id)
-            run = self._new_run(bot_id, run_input, trigger)
-            session.add(run)
-            await session.commit()
+        """Accept a run: committed as `pending` before this returns, then queued."""
+        waiting = self.queue.depth + self._accepting
+        if waiting >= QUEUE_MAX_DEPTH:
+            raise QueueFull(f"{waiting} runs are already waiting. Please try again when some have finished.")
+        run = self._new_run(bot_id, run_input, trigger)
+        self._accepting += 1  # counted as waiting while its INSERT is in flight, so bursts cannot overshoot
+        try:
+            inserted = await self.store.insert(run)
+        finally:
+            self._accepting -= 1
+        if not inserted:
+            raise NotFound("bot", bot_id)
         if submit:
             self.queue.submit(run.id)
         return run
@@ -161,13 +167,13 @@ class RunEngine:
         ]
         return retry
 
-    async def follow_ups(
-        self, session: AsyncSession, run: Run, bot: Bot, output: str, run_log: RunLog
-    ) -> list[Run]:
-        """Runs of the bots in `on_complete`, with this run's output as their input (trigger `bot`)."""
+    def follow_ups(self, session: Session, run: Run, bot: Bot, output: str, run_log: RunLog) -> list[Run]:
+        """Runs of the bots in `on_complete`, with this run's output as their input (trigger `bot`).
+
+        Called in the run store's thread, inside the transaction that ends `run`."""
         if not bot.on_complete:
             return []
-        targets = (await session.scalars(select(Bot).where(Bot.id.in_(bot.on_complete)))).all()
+        targets = session.scalars(select(Bot).where(Bot.id.in_(bot.on_complete))).all()
         by_id = {target.id: target for target in targets}
         runs: list[Run] = []
         for target_id in bot.on_complete:

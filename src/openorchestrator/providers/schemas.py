@@ -20,6 +20,18 @@ def _check_url(value: str | None) -> str | None:
     return value
 
 
+def _clean_key(value: str | None) -> str | None:
+    """Pasted keys often carry a space or line break at either end; inside, whitespace means a bad paste."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        raise ValueError("is empty")
+    if any(ch.isspace() for ch in value):
+        raise ValueError("contains spaces or line breaks; paste the key alone")
+    return value
+
+
 class CredentialCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -38,11 +50,7 @@ class CredentialCreate(BaseModel):
     @field_validator("api_key")
     @classmethod
     def _key(cls, value: str | None) -> str | None:
-        if value is not None and (value != value.strip() or any(ch.isspace() for ch in value)):
-            value = value.strip()
-            if any(ch.isspace() for ch in value):
-                raise ValueError("contains spaces or line breaks; paste the key alone")
-        return value
+        return _clean_key(value)
 
     @field_validator("base_url")
     @classmethod
@@ -56,6 +64,11 @@ class KeyValidationRequest(BaseModel):
     type: ProviderType
     api_key: str | None = Field(None, min_length=1, max_length=500)
     base_url: str | None = Field(None, max_length=500)
+
+    @field_validator("api_key")
+    @classmethod
+    def _key(cls, value: str | None) -> str | None:
+        return _clean_key(value)
 
     @field_validator("base_url")
     @classmethod

@@ -101,12 +101,14 @@ async def get_credential(session: AsyncSession, credential_id: str) -> ProviderC
 async def delete_credential(session: AsyncSession, credential_id: str) -> None:
     credential = await get_credential(session, credential_id)
     prefix = f"{credential.name}:"
-    users = (
-        await session.scalars(select(Bot.name).where(Bot.model.startswith(prefix, autoescape=True)))
-    ).all()
+    users = [
+        bot.name
+        for bot in await session.scalars(select(Bot))
+        if bot.model.startswith(prefix) or any(model.startswith(prefix) for model in bot.fallback_models or [])
+    ]
     if users:
         raise Conflict(
-            f"The credential {credential.name!r} is used by: {', '.join(users)}. Change their model first.",
+            f"The credential {credential.name!r} is used by: {', '.join(users)}. Change their models first.",
             code="credential_in_use",
         )
     await session.delete(credential)
@@ -116,24 +118,23 @@ def to_read(credential: ProviderCredential) -> CredentialRead:
     return CredentialRead.model_validate(credential, from_attributes=True)
 
 
-async def resolve_target(session: AsyncSession, box: SecretBox, model: str) -> ModelTarget:
-    """The credential and model a bot's `model` string names, with the key decrypted for the call."""
+def target_for(credential: ProviderCredential | None, box: SecretBox, model: str) -> ModelTarget:
+    """The model a bot's `model` string names at its credential, with the key decrypted for the call.
+
+    Raises `ProviderFailure("config_error")` with what to fix when the credential is missing or unusable.
+    """
     try:
         credential_name, model_name = split_model(model)
     except ValueError as exc:
         raise ProviderFailure("config_error", f"model {model!r}: {exc}") from None
-    credential = await session.scalar(
-        select(ProviderCredential).where(ProviderCredential.name == credential_name)
-    )
-    if credential is None:
+    if credential is None or credential.name != credential_name:
         raise ProviderFailure("config_error", f"no AI provider named {credential_name!r} is set up")
     type_ = ProviderType(credential.type)
     if not PROVIDERS[type_].available:
         raise ProviderFailure("config_error", f"{PROVIDERS[type_].display_name} is not supported yet")
     try:
-        api_key = (
-            box.open(credential.api_key_sealed, purpose(credential.id)) if credential.api_key_sealed else None
-        )
+        sealed = credential.api_key_sealed
+        api_key = box.open(sealed, purpose(credential.id)) if sealed else None
     except SecretError as exc:
         raise ProviderFailure("config_error", str(exc)) from None
     return ModelTarget(

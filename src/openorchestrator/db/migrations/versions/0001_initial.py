@@ -42,8 +42,8 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_bots")),
-        sa.UniqueConstraint("name", name=op.f("uq_bots_name")),
     )
+    op.create_index("uq_bots_name_lower", "bots", [sa.text("lower(name)")], unique=True)
     op.create_table(
         "provider_credentials",
         sa.Column("id", sa.String(length=26), nullable=False),
@@ -110,4 +110,5 @@ def downgrade() -> None:
     op.drop_table("runs")
     op.drop_table("settings")
     op.drop_table("provider_credentials")
+    op.drop_index("uq_bots_name_lower", table_name="bots")
     op.drop_table("bots")

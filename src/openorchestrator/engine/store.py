@@ -1,0 +1,147 @@
+"""The engine's hot path to the database: a synchronous SQLAlchemy engine driven by one worker thread.
+
+Each of the three writes of a run (accept, start, finish) is one transaction and one hop to that thread,
+instead of a dozen awaited round trips through the async driver. One thread also means the engine's own
+writes never contend with each other for SQLite's single writer lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any, TypeVar
+
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from openorchestrator.db.engine import _on_sqlite_connect
+from openorchestrator.db.models import Bot, ProviderCredential, Run
+from openorchestrator.engine.states import RunStatus, transition_statement
+from openorchestrator.providers.types import split_model
+
+T = TypeVar("T")
+
+
+@dataclass
+class Previous:
+    """The bot's last completed run, for its memory and for `is_new`."""
+
+    output: str | None
+    output_hash: str | None
+    finished_at: datetime | None
+
+
+@dataclass
+class Started:
+    run: Run
+    bot: Bot
+    previous: Previous | None
+    credential: ProviderCredential | None
+
+
+def sync_url(url: str) -> str:
+    parsed = make_url(url)
+    driver = {"sqlite+aiosqlite": "sqlite", "postgresql+asyncpg": "postgresql+psycopg"}
+    return parsed.set(drivername=driver.get(parsed.drivername, parsed.drivername)).render_as_string(
+        hide_password=False
+    )
+
+
+class RunStore:
+    def __init__(self, url: str) -> None:
+        self._engine = create_engine(sync_url(url), connect_args={"check_same_thread": False}
+                                     if url.startswith("sqlite") else {})
+        if self._engine.dialect.name == "sqlite":
+            event.listen(self._engine, "connect", _on_sqlite_connect)
+        self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="run-store")
+
+    async def _call(self, func: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._thread, partial(func, *args))
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=True)
+        self._engine.dispose()
+
+    # -- accept ----------------------------------------------------------------------------------------
+    async def insert(self, run: Run) -> bool:
+        """False when the bot does not exist (the foreign key says so; no extra query)."""
+        return await self._call(self._insert, run)
+
+    def _insert(self, run: Run) -> bool:
+        with self._sessions() as session:
+            session.add(run)
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                return False
+        return True
+
+    # -- start -----------------------------------------------------------------------------------------
+    async def start(self, run_id: str, started_at: datetime) -> Started | None:
+        """Move a pending run to running and load what executing it needs. None if it is not pending."""
+        return await self._call(self._start, run_id, started_at)
+
+    def _start(self, run_id: str, started_at: datetime) -> Started | None:
+        with self._sessions() as session:
+            row = session.execute(select(Run, Bot).join(Bot).where(Run.id == run_id)).one_or_none()
+            if row is None or row[0].status != RunStatus.PENDING:
+                return None
+            run, bot = row
+            moved = session.execute(
+                transition_statement(run_id, RunStatus.PENDING, RunStatus.RUNNING, started_at=started_at)
+            )
+            if moved.rowcount != 1:  # type: ignore[attr-defined]
+                return None
+            run.status, run.started_at = RunStatus.RUNNING.value, started_at
+            previous = session.execute(
+                select(Run.output, Run.output_hash, Run.finished_at)
+                .where(Run.bot_id == bot.id, Run.status == RunStatus.COMPLETED.value)
+                .order_by(Run.id.desc())
+                .limit(1)
+            ).first()
+            credential = _credential_for(session, bot.model)
+            session.commit()
+        return Started(run, bot, Previous(*previous) if previous else None, credential)
+
+    # -- finish ----------------------------------------------------------------------------------------
+    async def finish(
+        self,
+        run_id: str,
+        status: RunStatus,
+        values: dict[str, Any],
+        follow_ups: Callable[[Session], list[Run]],
+    ) -> list[Run]:
+        """End a running run and add the runs that follow from it, in one transaction."""
+        return await self._call(self._finish, run_id, status, values, follow_ups)
+
+    def _finish(
+        self, run_id: str, status: RunStatus, values: dict[str, Any], follow_ups: Callable[[Session], list[Run]]
+    ) -> list[Run]:
+        with self._sessions() as session:
+            runs = follow_ups(session)
+            result = session.execute(transition_statement(run_id, RunStatus.RUNNING, status, **values))
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                session.rollback()  # the run is gone (its bot was deleted) or already ended
+                return []
+            session.add_all(runs)
+            session.commit()
+        return runs
+
+
+def _credential_for(session: Session, model: str) -> ProviderCredential | None:
+    try:
+        name, _ = split_model(model)
+    except ValueError:
+        return None
+    return session.scalar(select(ProviderCredential).where(ProviderCredential.name == name))
+
+
+__all__ = ["Previous", "RunStore", "Started"]
