@@ -6,12 +6,14 @@ app runs (parallel runs, language, time zone, ...) live in the database; see `se
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import platformdirs
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+_HOST_NAME = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]{0,252})(:[0-9]{1,5})?$")
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 
 
@@ -47,6 +49,14 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _plain_hosts(cls, hosts: list[str]) -> list[str]:
+        for host in hosts:
+            if not _HOST_NAME.match(host):
+                raise ValueError(f"{host!r} is not a host name (e.g. bots.example.lan or bots.example.lan:8765)")
+        return [host.lower() for host in hosts]
 
     @property
     def sqlite_path(self) -> Path:

@@ -49,7 +49,7 @@ async def _refuse(send: Send, status: int, code: str, message: str) -> None:
 class GuardMiddleware:
     def __init__(self, app: ASGIApp, *, allowed_hosts: Iterable[str], access_token: str | None) -> None:
         self.app = app
-        self.allowed = {_host_name(host) for host in (*LOOPBACK_HOSTS, *allowed_hosts)}
+        self.allowed = {_host_name(host) for host in (*LOOPBACK_HOSTS, *allowed_hosts)} - {""}
         self.token = access_token.encode() if access_token else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -123,7 +123,15 @@ def next_fire_times(expression: str, timezone: str, after: datetime, count: int 
     return times
 
 
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def validate_cron(expression: str, timezone: str, now: datetime) -> None:
     """Refuse what can never fire (`0 0 31 2 *`) as well as what is malformed."""
+    _, _, days, months, weekdays = parse_cron(expression)
+    if days is not None and weekdays is None:  # only then can the date alone make it impossible
+        longest = max(_MONTH_DAYS[month - 1] for month in (months or range(1, 13)))
+        if min(days) > longest:
+            raise CronError("this schedule never fires (that date does not exist)")
     if not next_fire_times(expression, timezone, now):
         raise CronError("this schedule never fires (that date does not exist)")

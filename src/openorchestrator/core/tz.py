@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -26,8 +27,13 @@ def machine_timezone() -> str:
     return "UTC"
 
 
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 def is_timezone(name: str) -> bool:
-    if name not in available_timezones() and name != "UTC":
+    if name not in _zones() and name != "UTC":
         return False
     try:
         ZoneInfo(name)
