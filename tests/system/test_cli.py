@@ -176,17 +176,33 @@ def test_failing_runs_end_in_one_friendly_line(
     )
 
 
-def test_a_transient_failure_ends_in_one_friendly_line(
+def test_a_transient_failure_is_retried_once_and_the_retry_tells_the_result(
     seeded: tuple[Path, dict[str, str]], tmp_path: Path, cli_fake: FakeOpenAI
 ) -> None:
     data_dir, ids = seeded
-    cli_fake.script_for_model("gpt-4.1-mini", rate_limited())
-    result = cli("run", "Scout", env=subprocess_env(data_dir), cwd=tmp_path)
-    line = _one_friendly_line(result)
-    assert "Rate-Limit" in line, line
+    cli_fake.script_for_model("gpt-4.1-mini", rate_limited(), "found it")
+    env = subprocess_env(data_dir, OPENORCH_RETRY_DELAY_SECONDS="0.2")
+    result = cli("run", "Scout", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "found it"
+    assert "Rate-Limit" in result.stderr and "retrying once" in result.stderr, result.stderr
     runs = _runs_in_db(data_dir)
-    assert (ids["Scout"], "failed", "rate_limited", "manual") in runs, runs
-    assert not [run for run in runs if run[1] == "running"], runs
+    assert runs[-2:] == [(ids["Scout"], "failed", "rate_limited", "manual"), (ids["Scout"], "completed", None, "retry")]
+
+
+def test_a_transient_failure_twice_ends_in_one_friendly_line(
+    seeded: tuple[Path, dict[str, str]], tmp_path: Path, cli_fake: FakeOpenAI
+) -> None:
+    data_dir, ids = seeded
+    cli_fake.script_for_model("gpt-4.1-mini", rate_limited(), rate_limited())
+    env = subprocess_env(data_dir, OPENORCH_RETRY_DELAY_SECONDS="0.2")
+    result = cli("run", "Scout", env=env, cwd=tmp_path)
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+    retry_line, final_line = result.stderr.strip().splitlines()
+    assert "retrying once" in retry_line and "Rate-Limit" in final_line, result.stderr
+    runs = _runs_in_db(data_dir)
+    assert [run[1:] for run in runs[-2:]] == [("failed", "rate_limited", "manual"), ("failed", "rate_limited", "retry")]
+    assert not [run for run in runs if run[1] in ("running", "pending")], runs
 
 
 def test_db_upgrade_on_a_fresh_dir(tmp_path: Path) -> None:

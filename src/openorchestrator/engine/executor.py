@@ -24,7 +24,7 @@ from openorchestrator.engine.runlog import RunLog
 from openorchestrator.engine.states import RunStatus
 from openorchestrator.engine.store import Previous, Started
 from openorchestrator.providers.service import target_for
-from openorchestrator.providers.types import PROVIDERS, Completion, ModelTarget, ProviderFailure
+from openorchestrator.providers.types import PROVIDERS, Completion, ModelTarget, ProviderFailure, load_sdks
 
 if TYPE_CHECKING:
     from openorchestrator.engine.runner import RunEngine
@@ -73,13 +73,31 @@ class Executor:
         log.info("Run started.", attempt=started.run.attempt, trigger=started.run.trigger)
         outcome = await self._think(started, target, log)
         duration_ms = int((time.perf_counter() - t0) * 1000)
-        await asyncio.shield(self._finish(started, target, outcome, log, duration_ms))
+        try:
+            await asyncio.shield(self._finish(started, target, outcome, log, duration_ms))
+        except Exception as exc:  # never leave a run `running` behind: end it as an internal error
+            log.error(f"Internal error while ending the run: {type(exc).__name__}: {exc}"[:500])
+            await self._fail_internal(started.run.id, log, duration_ms)
+            raise
         if outcome.status == RunStatus.CANCELLED or engine.stopping:
             raise asyncio.CancelledError
+
+    async def _fail_internal(self, run_id: str, log: RunLog, duration_ms: int) -> None:
+        engine = self._engine
+        values = {
+            "finished_at": engine.clock.now(),
+            "duration_ms": duration_ms,
+            "error_code": "internal",
+            "error_message": run_error_message("internal", engine.settings.current.language),
+            "log": log.entries,
+        }
+        await engine.store.finish(run_id, RunStatus.FAILED, values, lambda _session: [])
 
     async def _think(self, started: Started, target: Target, log: RunLog) -> Outcome:
         bot, run = started.bot, started.run
         try:
+            if isinstance(target, ModelTarget):
+                await load_sdks()  # the one-time import is the app's start-up, not the bot's time
             async with asyncio.timeout(bot.max_runtime_seconds) as scope:
                 if isinstance(target, ProviderFailure):
                     raise target
