@@ -124,7 +124,8 @@ class Executor:
 
     async def _ask(self, started: Started, target: ModelTarget, log: RunLog) -> Completion:
         engine, bot, run, previous = self._engine, started.bot, started.run, started.previous
-        notes = await asyncio.to_thread(read_notes, engine.config.bot_dir(bot.id))
+        folder = engine.config.bot_dir(bot.id)
+        notes = await asyncio.to_thread(read_notes, folder) if folder.is_dir() else []
         context = build_context(
             name=bot.name,
             description=bot.description,

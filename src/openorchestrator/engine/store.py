@@ -100,15 +100,15 @@ class RunStore:
             )
             if moved.rowcount != 1:  # type: ignore[attr-defined]
                 return None
-            run.status, run.started_at = RunStatus.RUNNING.value, started_at
             previous = session.execute(
                 select(Run.output, Run.output_hash, Run.finished_at)
                 .where(Run.bot_id == bot.id, Run.status == RunStatus.COMPLETED.value)
-                .order_by(Run.id.desc())
+                .order_by(Run.created_at.desc(), Run.id.desc())  # walks the (bot_id, created_at) index
                 .limit(1)
             ).first()
             credential = _credential_for(session, bot.model)
             session.commit()
+        run.status, run.started_at = RunStatus.RUNNING.value, started_at  # detached now: no second UPDATE
         return Started(run, bot, Previous(*previous) if previous else None, credential)
 
     # -- finish ----------------------------------------------------------------------------------------

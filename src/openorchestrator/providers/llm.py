@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from openorchestrator.providers.types import Completion, ModelTarget, ProviderFailure, ProviderType, load_sdks
 
 if TYPE_CHECKING:
+    from pydantic_ai import Agent
     from pydantic_ai.models import Model
 
 REQUEST_TIMEOUT_SECONDS = 600.0
@@ -25,25 +26,24 @@ class LLMGateway(Protocol):
 
 
 class PydanticAIGateway:
-    """Keeps one SDK client per credential (connection reuse); builds a fresh agent per call."""
+    """Keeps one SDK client and agent per credential and model (connection reuse); the bot's system prompt
+    is given per call."""
 
     def __init__(self) -> None:
-        self._models: dict[tuple[str, str, str], Model] = {}
+        self._agents: dict[tuple[str, str, str], Agent[None, str]] = {}
 
     async def complete(
         self, target: ModelTarget, system: str, user: str, *, max_output_tokens: int | None
     ) -> Completion:
         await load_sdks()
-        from pydantic_ai import Agent
         from pydantic_ai.exceptions import AgentRunError
 
-        model = self._model(target)
+        agent = self._agent(target)
         settings: dict[str, Any] = {}
         if max_output_tokens:
             settings["max_tokens"] = max_output_tokens
-        agent: Agent[None, str] = Agent(model, instructions=system, retries=0)
         try:
-            result = await agent.run(user, model_settings=settings or None)  # type: ignore[arg-type]
+            result = await agent.run(user, instructions=system, model_settings=settings or None)  # type: ignore[arg-type]
         except AgentRunError as exc:
             raise classify(exc) from exc
         usage = result.usage
@@ -57,17 +57,19 @@ class PydanticAIGateway:
         )
 
     def forget(self, credential_id: str) -> None:
-        for key in [key for key in self._models if key[0] == credential_id]:
-            del self._models[key]
+        for key in [key for key in self._agents if key[0] == credential_id]:
+            del self._agents[key]
 
-    def _model(self, target: ModelTarget) -> Model:
+    def _agent(self, target: ModelTarget) -> Agent[None, str]:
+        from pydantic_ai import Agent
+
         key = (target.credential_id, target.version, target.model_name)
-        model = self._models.get(key)
-        if model is None:
+        agent = self._agents.get(key)
+        if agent is None:
             self.forget(target.credential_id)  # drop clients of an older version of this credential
-            model = _build_model(target)
-            self._models[key] = model
-        return model
+            agent = Agent(_build_model(target), retries=0)
+            self._agents[key] = agent
+        return agent
 
 
 def _build_model(target: ModelTarget) -> Model:
