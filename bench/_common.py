@@ -95,8 +95,10 @@ def verdict(value: float, aim: float, *, higher_is_better: bool = False) -> str:
 def header(title: str) -> None:
     print(f"== {title} ==")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"   python {sys.version.split()[0]}, {os.cpu_count()} CPU(s), load average {load} "
-          "(other work on this machine skews every figure)")
+    print(
+        f"   python {sys.version.split()[0]}, {os.cpu_count()} CPU(s), load average {load} "
+        "(other work on this machine skews every figure)"
+    )
     if NO_PYC_ENV:
         print(f"   PYTHONDONTWRITEBYTECODE is set: this bench uses its own bytecode cache at {PYCACHE}")
 
@@ -200,17 +202,18 @@ async def open_bench(
                 await svc.settings.update(AppSettingsUpdate(**patch))
             async with svc.sessionmaker() as session:
                 await providers.create_credential(
-                    session, svc.box, svc.clock,
+                    session,
+                    svc.box,
+                    svc.clock,
                     CredentialCreate(type="openai", api_key=BENCH_KEY, base_url=base_url),
-                    validate=False, language=svc.language,
+                    validate=False,
+                    language=svc.language,
                 )
                 await session.commit()
             async with svc.sessionmaker() as session:
                 body = {"name": BOT_NAME, "prompt": BOT_PROMPT, "model": f"openai:{MODEL}"}
                 body.update(bot_fields or {})
-                bot = await bots.create_bot(
-                    session, svc.clock, BotCreate(**body), svc.settings.current.timezone
-                )
+                bot = await bots.create_bot(session, svc.clock, BotCreate(**body), svc.settings.current.timezone)
                 await session.commit()
             if start_engine:
                 await svc.engine.start()
@@ -219,9 +222,7 @@ async def open_bench(
             await svc.close()
 
 
-def bare_messages(
-    svc: Any, run_input: str = BOT_INPUT, last_output: str | None = "ok"
-) -> list[dict[str, str]]:
+def bare_messages(svc: Any, run_input: str = BOT_INPUT, last_output: str | None = "ok") -> list[dict[str, str]]:
     """The messages a run of the bench bot sends (the executor's own builder), for the bare baseline.
 
     After its first run a bot's system prompt carries its last result (the fake's "ok"): the default.
@@ -231,8 +232,14 @@ def bare_messages(
     from openorchestrator.engine.context import build_context
 
     context = build_context(
-        name=BOT_NAME, description="", prompt=BOT_PROMPT, run_input=run_input, last_output=last_output,
-        last_output_at=datetime.now(UTC), notes=[], now_text="2025-01-01 12:00 UTC",
+        name=BOT_NAME,
+        description="",
+        prompt=BOT_PROMPT,
+        run_input=run_input,
+        last_output=last_output,
+        last_output_at=datetime.now(UTC),
+        notes=[],
+        now_text="2025-01-01 12:00 UTC",
         language=svc.settings.current.language,
     )
     return [{"role": "system", "content": context.system}, {"role": "user", "content": context.user}]

@@ -16,8 +16,19 @@ import signal
 import sys
 
 WATCH = (
-    "pydantic_ai", "openai", "httpx2", "httpx", "alembic", "mako", "rich", "genai_prices", "opentelemetry",
-    "apscheduler", "tiktoken", "jiter", "logfire",
+    "pydantic_ai",
+    "openai",
+    "httpx2",
+    "httpx",
+    "alembic",
+    "mako",
+    "rich",
+    "genai_prices",
+    "opentelemetry",
+    "apscheduler",
+    "tiktoken",
+    "jiter",
+    "logfire",
 )
 
 

@@ -76,17 +76,18 @@ async def engine_run(engine: Any, bot_id: str, gateway: Any) -> dict[str, float]
 
 async def main(args: argparse.Namespace) -> None:
     from openai import AsyncOpenAI
-
-    from openorchestrator.providers.llm import PydanticAIGateway
     from sqlalchemy import select
 
     from openorchestrator.db.models import ProviderCredential
+    from openorchestrator.providers.llm import PydanticAIGateway
     from openorchestrator.providers.service import target_for
 
     header("engine overhead (sequential runs)")
     with fake_server(args.fake) as fh:
-        print(f"   fake OpenAI: {fh.mode} at {fh.base_url}"
-              + ("  (in-process thread: shares the GIL with the event loop)" if fh.mode == "inproc" else ""))
+        print(
+            f"   fake OpenAI: {fh.mode} at {fh.base_url}"
+            + ("  (in-process thread: shares the GIL with the event loop)" if fh.mode == "inproc" else "")
+        )
         zero, pyd = ZeroGateway(), PydanticAIGateway()
         async with open_bench(fh.base_url, gateway=pyd) as bench:
             engine = bench.svc.engine
@@ -160,13 +161,16 @@ async def main(args: argparse.Namespace) -> None:
     over_pyd_wall = stats([r["wall"] - bare_p50 for r in res["pyd"]])
     over_zero = stats(zero_db)
 
-    print(f"   {args.runs} rounds after {args.warmup} warm-up rounds, {elapsed:.1f} s; "
-          "SQLite file in a temp dir")
-    print(f"   cold first run (pydantic-ai path, lazy imports + first connection): "
-          f"finished−created {cold['db'] * 1000:.0f} ms, wall {cold_wall * 1000:.0f} ms"
-          + ("" if had_pyc else "  (its .pyc files did not exist yet: includes compiling them)"))
-    print(f"   longest event-loop stall during that cold run: {cold_stall * 1000:.0f} ms "
-          "(the imports run on the event loop thread)")
+    print(f"   {args.runs} rounds after {args.warmup} warm-up rounds, {elapsed:.1f} s; SQLite file in a temp dir")
+    print(
+        f"   cold first run (pydantic-ai path, lazy imports + first connection): "
+        f"finished−created {cold['db'] * 1000:.0f} ms, wall {cold_wall * 1000:.0f} ms"
+        + ("" if had_pyc else "  (its .pyc files did not exist yet: includes compiling them)")
+    )
+    print(
+        f"   longest event-loop stall during that cold run: {cold_stall * 1000:.0f} ms "
+        "(the imports run on the event loop thread)"
+    )
     print()
     print("measured (seconds → ms):")
     print(line("bare SDK call (AsyncOpenAI, same messages)", bare_s))
@@ -177,41 +181,50 @@ async def main(args: argparse.Namespace) -> None:
     print(line("engine run, pydantic-ai: wall", stats([r["wall"] for r in res["pyd"]])))
     print()
     cpu = {name: statistics.median(r["cpu"] for r in rows) * 1000 for name, rows in res.items()}
-    print(f"process CPU time per call/run, p50 (all threads; less sensitive to other load on the machine): "
-          f"bare {cpu['bare']:.2f} ms, gateway {cpu['gateway']:.2f} ms, engine+zero {cpu['zero']:.2f} ms, "
-          f"engine+pydantic-ai {cpu['pyd']:.2f} ms")
+    print(
+        f"process CPU time per call/run, p50 (all threads; less sensitive to other load on the machine): "
+        f"bare {cpu['bare']:.2f} ms, gateway {cpu['gateway']:.2f} ms, engine+zero {cpu['zero']:.2f} ms, "
+        f"engine+pydantic-ai {cpu['pyd']:.2f} ms"
+    )
     print()
     print("where an engine run's time goes (zero gateway, p50):")
     for label, key, what in (
         ("created → started", "queued", "INSERT+commit, queue hop, task start"),
-        ("started → finished", "running",
-         "load run+bot, PENDING→RUNNING, last result, key, notes, context, call"),
+        ("started → finished", "running", "load run+bot, PENDING→RUNNING, last result, key, notes, context, call"),
         ("finished → idle", "closing", "final UPDATE+commit (not in finished_at), idle signal"),
     ):
         print(f"  {label:<20} {statistics.median(r[key] for r in res['zero']) * 1000:6.2f} ms   ({what})")
     print()
     print("overhead (run − bare SDK p50):")
-    print(f"  overhead p50 {over_pyd.p50 * 1000:.2f} ms  p95 {over_pyd.p95 * 1000:.2f} ms  "
-          f"(bare SDK call p50 {bare_s.p50 * 1000:.2f} ms)   aim ≤{AIM_P50_MS:g}/≤{AIM_P95_MS:g} ms: "
-          f"p50 {verdict(over_pyd.p50 * 1000, AIM_P50_MS)}, p95 {verdict(over_pyd.p95 * 1000, AIM_P95_MS)}")
-    print(f"  (wall clock, create_run → idle, incl. the final commit: "
-          f"p50 {over_pyd_wall.p50 * 1000:.2f} ms  "
-          f"p95 {over_pyd_wall.p95 * 1000:.2f} ms)")
+    print(
+        f"  overhead p50 {over_pyd.p50 * 1000:.2f} ms  p95 {over_pyd.p95 * 1000:.2f} ms  "
+        f"(bare SDK call p50 {bare_s.p50 * 1000:.2f} ms)   aim ≤{AIM_P50_MS:g}/≤{AIM_P95_MS:g} ms: "
+        f"p50 {verdict(over_pyd.p50 * 1000, AIM_P50_MS)}, p95 {verdict(over_pyd.p95 * 1000, AIM_P95_MS)}"
+    )
+    print(
+        f"  (wall clock, create_run → idle, incl. the final commit: "
+        f"p50 {over_pyd_wall.p50 * 1000:.2f} ms  "
+        f"p95 {over_pyd_wall.p95 * 1000:.2f} ms)"
+    )
     print("split:")
-    print(f"  engine only (zero-cost gateway)        p50 {over_zero.p50 * 1000:6.2f} ms  "
-          f"p95 {over_zero.p95 * 1000:6.2f} ms")
-    print(f"  pydantic-ai layer (gateway − bare)     p50 {(gw_s.p50 - bare_p50) * 1000:6.2f} ms  "
-          f"p95 {(gw_s.p95 - bare_s.p95) * 1000:6.2f} ms")
+    print(
+        f"  engine only (zero-cost gateway)        p50 {over_zero.p50 * 1000:6.2f} ms  "
+        f"p95 {over_zero.p95 * 1000:6.2f} ms"
+    )
+    print(
+        f"  pydantic-ai layer (gateway − bare)     p50 {(gw_s.p50 - bare_p50) * 1000:6.2f} ms  "
+        f"p95 {(gw_s.p95 - bare_s.p95) * 1000:6.2f} ms"
+    )
     rest = over_pyd.p50 - over_zero.p50 - (gw_s.p50 - bare_p50)
     print(f"  remainder (interaction, noise)         p50 {rest * 1000:6.2f} ms")
-    print(f"  ratio: engine run / bare SDK call p50 = {statistics.median(pyd_db) / bare_p50:.2f}x, "
-          f"gateway.complete / bare p50 = {gw_s.p50 / bare_p50:.2f}x")
+    print(
+        f"  ratio: engine run / bare SDK call p50 = {statistics.median(pyd_db) / bare_p50:.2f}x, "
+        f"gateway.complete / bare p50 = {gw_s.p50 / bare_p50:.2f}x"
+    )
 
 
 def parse() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=300, help="measured rounds (each: 4 measurements)")
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--fake", choices=("subprocess", "inproc"), default="subprocess")

@@ -53,9 +53,7 @@ async def count_status(svc: Any) -> dict[str, int]:
     return {status: count for status, count in rows}
 
 
-async def through_engine(
-    base_url: str, gateway: Any, runs: int, workers: int, drain_only: bool
-) -> dict[str, float]:
+async def through_engine(base_url: str, gateway: Any, runs: int, workers: int, drain_only: bool) -> dict[str, float]:
     async with open_bench(base_url, gateway=gateway, parallel=workers) as bench:
         engine = bench.svc.engine
         for _ in range(10):  # warm-up: lazy imports, connections, statement caches
@@ -85,13 +83,15 @@ async def through_engine(
         completed = after.get("completed", 0) - before.get("completed", 0)
         if completed != runs:
             raise RuntimeError(f"expected {runs} completed runs, got {after}")
-        return {"elapsed": t_done - t0, "submit": t_submitted - t0, "rate": runs / (t_done - t0),
-                "cpu": (c_done - c0) / runs}
+        return {
+            "elapsed": t_done - t0,
+            "submit": t_submitted - t0,
+            "rate": runs / (t_done - t0),
+            "cpu": (c_done - c0) / runs,
+        }
 
 
-async def bare_sdk(
-    base_url: str, runs: int, workers: int, messages: list[dict[str, str]]
-) -> tuple[float, float]:
+async def bare_sdk(base_url: str, runs: int, workers: int, messages: list[dict[str, str]]) -> tuple[float, float]:
     from openai import AsyncOpenAI
 
     client = AsyncOpenAI(api_key=BENCH_KEY, base_url=base_url, max_retries=0)
@@ -117,8 +117,10 @@ async def main(args: argparse.Namespace) -> None:
     from openorchestrator.providers.llm import PydanticAIGateway
 
     header(f"engine throughput ({args.runs} runs, max_parallel_runs={args.workers})")
-    print(f"   NOTE: runner.QUEUE_MAX_DEPTH raised from {runner.QUEUE_MAX_DEPTH} to {args.runs * 10} "
-          "in this bench process only (backpressure off so all runs can wait)")
+    print(
+        f"   NOTE: runner.QUEUE_MAX_DEPTH raised from {runner.QUEUE_MAX_DEPTH} to {args.runs * 10} "
+        "in this bench process only (backpressure off so all runs can wait)"
+    )
     runner.QUEUE_MAX_DEPTH = args.runs * 10
     modes = ["subprocess", "inproc"] if args.fake == "both" else [args.fake]
     rows: list[tuple[str, str, float, float, float, float]] = []
@@ -126,8 +128,16 @@ async def main(args: argparse.Namespace) -> None:
     with fake_server("subprocess") as fh:  # the zero gateway never calls it; the credential needs a URL
         for drain in (False, True):
             r = await through_engine(fh.base_url, ZeroGateway(), args.runs, args.workers, drain)
-            rows.append(("zero-cost gateway (engine only)", "drain only" if drain else "submit+drain",
-                         r["rate"], r["elapsed"], r["submit"], r["cpu"]))
+            rows.append(
+                (
+                    "zero-cost gateway (engine only)",
+                    "drain only" if drain else "submit+drain",
+                    r["rate"],
+                    r["elapsed"],
+                    r["submit"],
+                    r["cpu"],
+                )
+            )
     bare_rates: dict[str, float] = {}
     bare_cpu: dict[str, float] = {}
     for mode in modes:
@@ -137,18 +147,30 @@ async def main(args: argparse.Namespace) -> None:
             bare_rates[mode], bare_cpu[mode] = await bare_sdk(fh.base_url, args.runs, args.workers, messages)
             for drain in (False, True) if mode == "subprocess" else (False,):
                 r = await through_engine(fh.base_url, PydanticAIGateway(), args.runs, args.workers, drain)
-                rows.append((f"pydantic-ai + SDK, fake {mode}", "drain only" if drain else "submit+drain",
-                             r["rate"], r["elapsed"], r["submit"], r["cpu"]))
+                rows.append(
+                    (
+                        f"pydantic-ai + SDK, fake {mode}",
+                        "drain only" if drain else "submit+drain",
+                        r["rate"],
+                        r["elapsed"],
+                        r["submit"],
+                        r["cpu"],
+                    )
+                )
 
     print()
     print(f"  {'path':<36} {'feeding':<13} {'runs/s':>8} {'total':>8} {'submit':>8} {'CPU/run':>9}")
     for path, feed, rate, elapsed, submit, cpu in rows:
         print(f"  {path:<36} {feed:<13} {rate:8.1f} {elapsed:7.2f}s {submit:7.2f}s {cpu * 1000:6.2f} ms")
     for mode, rate in bare_rates.items():
-        print(f"  {'bare SDK calls, fake ' + mode:<36} {str(args.workers) + ' workers':<13} {rate:8.1f} "
-              f"{'':8} {'':8} {bare_cpu[mode] * 1000:6.2f} ms")
-    print("  (CPU/run: this process's CPU time, all threads, per run; with the fake in-process it includes"
-          " the fake; less sensitive to other load than runs/s)")
+        print(
+            f"  {'bare SDK calls, fake ' + mode:<36} {str(args.workers) + ' workers':<13} {rate:8.1f} "
+            f"{'':8} {'':8} {bare_cpu[mode] * 1000:6.2f} ms"
+        )
+    print(
+        "  (CPU/run: this process's CPU time, all threads, per run; with the fake in-process it includes"
+        " the fake; less sensitive to other load than runs/s)"
+    )
     print()
     for path, feed, rate, _, _, _ in rows:
         if feed != "submit+drain":
@@ -157,18 +179,20 @@ async def main(args: argparse.Namespace) -> None:
         ratio = ""
         if mode in bare_rates:
             ratio = f", {rate / bare_rates[mode]:.2f}x of bare SDK ({bare_rates[mode]:.0f}/s)"
-        print(f"  {path}: {rate:.1f} runs/s  aim ≥{AIM_RUNS_PER_S:g}: "
-              f"{verdict(rate, AIM_RUNS_PER_S, higher_is_better=True)}{ratio}")
+        print(
+            f"  {path}: {rate:.1f} runs/s  aim ≥{AIM_RUNS_PER_S:g}: "
+            f"{verdict(rate, AIM_RUNS_PER_S, higher_is_better=True)}{ratio}"
+        )
     if "inproc" in modes:
-        print("  NOTE: with the fake in-process, its server threads compete with the event loop for the"
-              " GIL/CPU; the subprocess figures are the fairer ones (on 2 cores the fake still takes CPU"
-              " from the box).")
+        print(
+            "  NOTE: with the fake in-process, its server threads compete with the event loop for the"
+            " GIL/CPU; the subprocess figures are the fairer ones (on 2 cores the fake still takes CPU"
+            " from the box)."
+        )
 
 
 def parse() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=500)
     parser.add_argument("--workers", type=int, default=3, help="max_parallel_runs")
     parser.add_argument("--fake", choices=("both", "subprocess", "inproc"), default="both")

@@ -48,8 +48,9 @@ print(json.dumps([len(enc.encode(t)) for t in json.load(sys.stdin)]))
 def tiktoken_counts(texts: list[str]) -> list[int] | None:
     """o200k token counts, or None when the encoding cannot be loaded (it is downloaded on first use)."""
     try:
-        done = subprocess.run([sys.executable, "-c", _TIKTOKEN_CODE], input=json.dumps(texts), text=True,
-                              capture_output=True, timeout=20)
+        done = subprocess.run(
+            [sys.executable, "-c", _TIKTOKEN_CODE], input=json.dumps(texts), text=True, capture_output=True, timeout=20
+        )
     except (subprocess.TimeoutExpired, OSError):
         return None
     if done.returncode != 0:
@@ -77,9 +78,11 @@ async def capture(language: str) -> list[dict[str, Any]]:
     with fake_server("inproc") as fh:
         from _common import open_bench
 
-        async with open_bench(fh.base_url, language=language,
-                              bot_fields={"name": NAME, "prompt": PROMPT, "description": DESCRIPTION},
-                              ) as bench:
+        async with open_bench(
+            fh.base_url,
+            language=language,
+            bot_fields={"name": NAME, "prompt": PROMPT, "description": DESCRIPTION},
+        ) as bench:
             engine = bench.svc.engine
             out = []
             for _ in range(2):
@@ -119,23 +122,31 @@ def report(language: str, captured: list[dict[str, Any]], use_tiktoken: bool) ->
         print(f"   body keys: {', '.join(body)}; messages: {', '.join(m.get('role', '?') for m in messages)}")
         for m, t in zip(messages, texts, strict=True):
             print(f"     {m.get('role')}: {t!r}")
-        print(f"   (a) whole request, our estimator: {whole} tokens "
-              f"(message texts {whole - template} + chat template {template}); "
-              f"whole JSON body {est(json.dumps(body))} estimator tokens; engine logged tokens_estimate "
-              f"{item['estimate_logged']}; fake's prompt_tokens {run.tokens_in} "
-              "(scripted constant, not meaningful)")
+        print(
+            f"   (a) whole request, our estimator: {whole} tokens "
+            f"(message texts {whole - template} + chat template {template}); "
+            f"whole JSON body {est(json.dumps(body))} estimator tokens; engine logged tokens_estimate "
+            f"{item['estimate_logged']}; fake's prompt_tokens {run.tokens_in} "
+            "(scripted constant, not meaningful)"
+        )
         if use_tiktoken:
             counts = tiktoken_counts([*texts, *framing_texts])
             if counts is not None:
                 n = len(texts)
-                print(f"       tiktoken o200k_base: whole {sum(counts[:n]) + template}, "
-                      f"framing {sum(counts[n:]) + template} tokens")
-        print(f"   (b) framing (all but prompt, name, description, input{', last result' if index else ''}): "
-              f"{framing} tokens = texts {framing - template} + chat template {template}   "
-              f"aim ≤{AIM_FRAMING}: {verdict(framing, AIM_FRAMING)}")
+                print(
+                    f"       tiktoken o200k_base: whole {sum(counts[:n]) + template}, "
+                    f"framing {sum(counts[n:]) + template} tokens"
+                )
+        print(
+            f"   (b) framing (all but prompt, name, description, input{', last result' if index else ''}): "
+            f"{framing} tokens = texts {framing - template} + chat template {template}   "
+            f"aim ≤{AIM_FRAMING}: {verdict(framing, AIM_FRAMING)}"
+        )
         print(f"       framing text: {[t for t in framing_texts]!r}")
-        print(f"   (c) request JSON: {raw_bytes} bytes, of which {owned_bytes} bytes are the user's own text "
-              f"({raw_bytes - owned_bytes} bytes framing, JSON and fields included)")
+        print(
+            f"   (c) request JSON: {raw_bytes} bytes, of which {owned_bytes} bytes are the user's own text "
+            f"({raw_bytes - owned_bytes} bytes framing, JSON and fields included)"
+        )
 
 
 def run_output(item: dict[str, Any]) -> str:
@@ -144,23 +155,23 @@ def run_output(item: dict[str, Any]) -> str:
 
 async def main(args: argparse.Namespace) -> None:
     header("framing tokens of a trivial run")
-    print(f"   bot: name {NAME!r}, description {DESCRIPTION!r}, prompt {PROMPT!r}; input {INPUT!r}; "
-          "no notes; fake OpenAI in-process (records the request)")
+    print(
+        f"   bot: name {NAME!r}, description {DESCRIPTION!r}, prompt {PROMPT!r}; input {INPUT!r}; "
+        "no notes; fake OpenAI in-process (records the request)"
+    )
     languages = ["de", "en"] if args.language == "both" else [args.language]
     use_tiktoken = not args.no_tiktoken and tiktoken_counts(["probe"]) is not None
     if not args.no_tiktoken and not use_tiktoken:
-        print("   tiktoken o200k_base: not available here (its encoding file cannot be downloaded)"
-              " — not used")
+        print("   tiktoken o200k_base: not available here (its encoding file cannot be downloaded) — not used")
     for language in languages:
         report(language, await capture(language), use_tiktoken)
 
 
 def parse() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--language", choices=("de", "en", "both"), default="both", help="the app language (de is the default setting)"
     )
-    parser.add_argument("--language", choices=("de", "en", "both"), default="both",
-                        help="the app language (de is the default setting)")
     parser.add_argument("--no-tiktoken", action="store_true", help="do not try tiktoken's o200k encoding")
     return parser.parse_args()
 

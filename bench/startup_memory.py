@@ -88,7 +88,10 @@ class Server:
         self.t0 = time.perf_counter()
         self.proc = subprocess.Popen(
             [*argv, "serve", "--port", str(self.port), "--data-dir", str(data_dir)],
-            env=env, cwd=str(data_dir.parent), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            env=env,
+            cwd=str(data_dir.parent),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
 
     def wait_healthy(self, timeout: float = 60.0) -> float:
@@ -175,8 +178,10 @@ def mb(value: float) -> str:
 def main(args: argparse.Namespace) -> None:
     header("start-up time and idle memory of `python -m openorchestrator serve`")
     pycache = PYCACHE  # kept between bench runs
-    with tempfile.TemporaryDirectory(prefix="oo-bench-start-") as tmp_name, \
-            fake_server("inproc", api_keys=(BENCH_KEY,)) as fake:
+    with (
+        tempfile.TemporaryDirectory(prefix="oo-bench-start-") as tmp_name,
+        fake_server("inproc", api_keys=(BENCH_KEY,)) as fake,
+    ):
         tmp = Path(tmp_name)
         dirs = {name: tmp / name / "data" for name in ("warm", "existing", "memory")}
         for path in dirs.values():
@@ -188,8 +193,10 @@ def main(args: argparse.Namespace) -> None:
             server.wait_healthy()
             bot_ids = setup_bots(server.port, fake.base_url, 1)
             run_and_wait(server.port, bot_ids[0])
-        print(f"   warm-up (start + one run, fills the bytecode cache at {pycache}): "
-              f"{time.perf_counter() - t0:.1f} s, not counted")
+        print(
+            f"   warm-up (start + one run, fills the bytecode cache at {pycache}): "
+            f"{time.perf_counter() - t0:.1f} s, not counted"
+        )
         for name in ("existing", "memory"):
             argv = [sys.executable, "-m", "openorchestrator", "db", "upgrade", "--data-dir", str(dirs[name])]
             timed_command(argv, pycache)
@@ -236,32 +243,42 @@ def main(args: argparse.Namespace) -> None:
     for label, rows in (("fresh dir (new DB + migration)", fresh), ("existing dir", again)):
         p50 = med(rows, 0)
         times = ", ".join(f"{row[0] * 1000:.0f}" for row in rows)
-        print(f"  {label:<32} p50 {p50 * 1000:6.0f} ms  [{times}]  "
-              f"aim ≤{AIM_START_S:g} s: {verdict(p50, AIM_START_S)}")
+        print(f"  {label:<32} p50 {p50 * 1000:6.0f} ms  [{times}]  aim ≤{AIM_START_S:g} s: {verdict(p50, AIM_START_S)}")
     print(f"  {'reference: python -c pass':<32} p50 {statistics.median(python_s) * 1000:6.0f} ms")
-    print(f"  {'reference: import app modules':<32} p50 {statistics.median(import_s) * 1000:6.0f} ms"
-          "   (python -c 'import openorchestrator.cli.main, openorchestrator.app, uvicorn')")
+    print(
+        f"  {'reference: import app modules':<32} p50 {statistics.median(import_s) * 1000:6.0f} ms"
+        "   (python -c 'import openorchestrator.cli.main, openorchestrator.app, uvicorn')"
+    )
     if raw_existing:
-        print(f"  existing dir without any bytecode cache (how this env runs: PYTHONDONTWRITEBYTECODE=1): "
-              f"{statistics.median(raw_existing) * 1000:.0f} ms")
-    print(f"  RSS at first healthy: fresh dir {med(fresh, 1):.1f} MB, existing dir {med(again, 1):.1f} MB "
-          "(a fresh start keeps Alembic loaded)")
+        print(
+            f"  existing dir without any bytecode cache (how this env runs: PYTHONDONTWRITEBYTECODE=1): "
+            f"{statistics.median(raw_existing) * 1000:.0f} ms"
+        )
+    print(
+        f"  RSS at first healthy: fresh dir {med(fresh, 1):.1f} MB, existing dir {med(again, 1):.1f} MB "
+        "(a fresh start keeps Alembic loaded)"
+    )
 
     def mods(probe: dict[str, Any]) -> str:
         return ", ".join(probe["modules"]) or "none of the watched"
 
     print()
-    print(f"memory: server on an existing dir, {args.bots} bots created over the API, "
-          f"then idle {idle_for:.0f} s")
-    print(f"  {'RSS right after start':<32} {mb(at_start['VmRSS'])}   "
-          f"(anon {at_start.get('RssAnon', 0):.1f}, "
-          f"file-backed {at_start.get('RssFile', 0):.1f} MB)")
+    print(f"memory: server on an existing dir, {args.bots} bots created over the API, then idle {idle_for:.0f} s")
+    print(
+        f"  {'RSS right after start':<32} {mb(at_start['VmRSS'])}   "
+        f"(anon {at_start.get('RssAnon', 0):.1f}, "
+        f"file-backed {at_start.get('RssFile', 0):.1f} MB)"
+    )
     print(f"  {f'RSS after creating {args.bots} bots':<32} {mb(after_bots['VmRSS'])}")
-    print(f"  {f'RSS idle after {idle_for:.0f} s':<32} {mb(idle['VmRSS'])}   "
-          f"aim ≤{AIM_IDLE_MB:g} MB: {verdict(idle['VmRSS'], AIM_IDLE_MB)}")
-    print(f"  {'RSS after the first run':<32} {mb(after_first['VmRSS'])}   "
-          f"(+{after_first['VmRSS'] - idle['VmRSS']:.1f} MB; the run took {first['duration_ms']} ms "
-          "by its duration_ms)")
+    print(
+        f"  {f'RSS idle after {idle_for:.0f} s':<32} {mb(idle['VmRSS'])}   "
+        f"aim ≤{AIM_IDLE_MB:g} MB: {verdict(idle['VmRSS'], AIM_IDLE_MB)}"
+    )
+    print(
+        f"  {'RSS after the first run':<32} {mb(after_first['VmRSS'])}   "
+        f"(+{after_first['VmRSS'] - idle['VmRSS']:.1f} MB; the run took {first['duration_ms']} ms "
+        "by its duration_ms)"
+    )
     print(f"  {f'RSS after {args.more_runs + 1} runs':<32} {mb(after_more['VmRSS'])}")
     print(f"  {'peak RSS (VmHWM)':<32} {mb(after_more['VmHWM'])}")
     print(f"  imported at start:    {mods(mods_start)}  ({mods_start['count']} modules in sys.modules)")
@@ -273,15 +290,24 @@ def main(args: argparse.Namespace) -> None:
 
 
 def setup_bots(port: int, base_url: str, count: int) -> list[str]:
-    status, body = request(port, "POST", "/api/providers?validate=false",
-                           {"type": "openai", "api_key": BENCH_KEY, "base_url": base_url})
+    status, body = request(
+        port, "POST", "/api/providers?validate=false", {"type": "openai", "api_key": BENCH_KEY, "base_url": base_url}
+    )
     if status != 201:  # validate=false: the key check would import the openai SDK into the server
         raise RuntimeError(f"creating the credential: {status} {body}")
     bot_ids = []
     for i in range(count):
-        status, bot = request(port, "POST", "/api/bots",
-                              {"name": f"Bot {i:03d}", "prompt": "Find new offers for sneakers.",
-                               "model": f"openai:{MODEL}", "description": "A bench bot."})
+        status, bot = request(
+            port,
+            "POST",
+            "/api/bots",
+            {
+                "name": f"Bot {i:03d}",
+                "prompt": "Find new offers for sneakers.",
+                "model": f"openai:{MODEL}",
+                "description": "A bench bot.",
+            },
+        )
         if status != 201:
             raise RuntimeError(f"creating a bot: {status} {bot}")
         bot_ids.append(bot["id"])
@@ -289,12 +315,9 @@ def setup_bots(port: int, base_url: str, count: int) -> list[str]:
 
 
 def parse() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--starts", type=int, default=5, help="timed starts per kind (fresh, existing)")
-    parser.add_argument("--raw-starts", type=int, default=1,
-                        help="starts on the existing dir without a bytecode cache")
+    parser.add_argument("--raw-starts", type=int, default=1, help="starts on the existing dir without a bytecode cache")
     parser.add_argument("--bots", type=int, default=50)
     parser.add_argument("--idle-seconds", type=float, default=60.0)
     parser.add_argument("--more-runs", type=int, default=20, help="runs after the first one")

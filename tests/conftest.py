@@ -9,11 +9,11 @@ from typing import Any
 
 import httpx2
 import pytest
+from tests.support.fake_openai import FakeOpenAI
 
 from openorchestrator.app import create_app
 from openorchestrator.config import Settings
 from openorchestrator.services import Services, open_services
-from tests.support.fake_openai import FakeOpenAI
 
 TEST_KEY = "sk-test-0123456789abcdefSECRET"
 
@@ -63,13 +63,13 @@ async def make_bot(client: httpx2.AsyncClient, **fields: Any) -> dict[str, Any]:
     return response.json()  # type: ignore[no-any-return]
 
 
-async def wait_for_run(client: httpx2.AsyncClient, run_id: str, timeout: float = 10.0) -> dict[str, Any]:
-    """Poll until the run has ended; the test fails after `timeout` seconds."""
-    deadline = asyncio.get_running_loop().time() + timeout
+async def wait_for_run(client: httpx2.AsyncClient, run_id: str, seconds: float = 10.0) -> dict[str, Any]:
+    """Poll until the run has ended; the test fails after `seconds`."""
+    deadline = asyncio.get_running_loop().time() + seconds
     while True:
         run = (await client.get(f"/api/runs/{run_id}")).json()
         if run["status"] not in ("pending", "running"):
             return run  # type: ignore[no-any-return]
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"run {run_id} still {run['status']} after {timeout} s")
+            raise AssertionError(f"run {run_id} still {run['status']} after {seconds} s")
         await asyncio.sleep(0.01)

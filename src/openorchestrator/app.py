@@ -93,9 +93,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error")
-        body = {
-            "error": {"code": "internal", "message": "Something went wrong on our side; it has been logged."}
-        }
+        body = {"error": {"code": "internal", "message": "Something went wrong on our side; it has been logged."}}
         return JSONResponse(body, status_code=500)
 
 

@@ -58,20 +58,16 @@ class GuardMiddleware:
             return
         headers = {key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]}
         if _host_name(headers.get("host", "")) not in self.allowed:
-            await _refuse(
-                send, 403, "forbidden_host", "This server only answers to its configured host names."
-            )
+            await _refuse(send, 403, "forbidden_host", "This server only answers to its configured host names.")
             return
         origin = headers.get("origin")
         if scope["method"] not in SAFE_METHODS and origin and not self._origin_ok(origin):
             await _refuse(send, 403, "forbidden_origin", "Requests from other web sites are not allowed.")
             return
-        if self.token and scope["path"].startswith("/api") and scope["path"] not in OPEN_PATHS:
-            if not self._authorized(headers.get("authorization", "")):
-                await _refuse(
-                    send, 401, "unauthorized", "An access token is required (Authorization: Bearer …)."
-                )
-                return
+        protected = self.token and scope["path"].startswith("/api") and scope["path"] not in OPEN_PATHS
+        if protected and not self._authorized(headers.get("authorization", "")):
+            await _refuse(send, 401, "unauthorized", "An access token is required (Authorization: Bearer …).")
+            return
         length = headers.get("content-length")
         if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
             await _refuse(send, 413, "payload_too_large", "The request body is larger than 1 MB.")

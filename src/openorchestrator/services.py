@@ -47,9 +47,7 @@ class Services:
         await self.db.dispose()
 
 
-async def open_services(
-    config: Settings, *, clock: Clock | None = None, gateway: LLMGateway | None = None
-) -> Services:
+async def open_services(config: Settings, *, clock: Clock | None = None, gateway: LLMGateway | None = None) -> Services:
     """Create the data dir, migrate the database, load settings. Does not start the run engine."""
     config.ensure_dirs()
     upgrade(config.db_url)
@@ -60,9 +58,7 @@ async def open_services(
     store = SettingsStore(sessionmaker)
     await store.load()
     gateway = gateway or PydanticAIGateway()
-    engine = RunEngine(
-        config=config, sessionmaker=sessionmaker, box=box, settings=store, clock=clock, gateway=gateway
-    )
+    engine = RunEngine(config=config, sessionmaker=sessionmaker, box=box, settings=store, clock=clock, gateway=gateway)
     return Services(config, db, sessionmaker, box, clock, store, gateway, engine)
 
 

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import httpx2
-
 from tests.conftest import make_bot, wait_for_run
 from tests.support.fake_openai import FakeOpenAI, text
 
 
-async def test_a_bot_runs_and_its_result_is_stored(client: httpx2.AsyncClient, fake: FakeOpenAI, credential: dict) -> None:
+async def test_a_bot_runs_and_its_result_is_stored(
+    client: httpx2.AsyncClient, fake: FakeOpenAI, credential: dict
+) -> None:
     bot = await make_bot(client)
     fake.script(text("3 new offers", prompt_tokens=120, completion_tokens=7))
     response = await client.post(f"/api/bots/{bot['id']}/runs", json={"input": "Nike AM90"})

@@ -475,9 +475,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
             self._send_json(401, _error_body(message))
         else:
-            message = (
-                f"Incorrect API key provided: {_mask_key(key)}. You can find your API key at {_API_KEYS_URL}."
-            )
+            message = f"Incorrect API key provided: {_mask_key(key)}. You can find your API key at {_API_KEYS_URL}."
             self._send_json(401, _error_body(message, code="invalid_api_key"))
         return False
 

@@ -72,9 +72,7 @@ async def test_text_reply_with_usage(fake: FakeOpenAI) -> None:
         10,
     )
     # the queue is empty now: default reply "ok", usage 10/2
-    again = await client.chat.completions.create(
-        model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}]
-    )
+    again = await client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
     assert again.choices[0].message.content == "ok"
     assert again.usage is not None and again.usage.total_tokens == 12
 
@@ -194,9 +192,7 @@ async def test_per_model_script_takes_precedence(fake: FakeOpenAI) -> None:
     fake.script_for_model("gpt-x", "only for x")
     client = sdk(fake)
     x = await client.chat.completions.create(model="gpt-x", messages=[{"role": "user", "content": "hi"}])
-    y = await client.chat.completions.create(
-        model="gpt-4.1-mini", messages=[{"role": "user", "content": "hi"}]
-    )
+    y = await client.chat.completions.create(model="gpt-4.1-mini", messages=[{"role": "user", "content": "hi"}])
     assert (x.choices[0].message.content, y.choices[0].message.content) == ("only for x", "shared")
     assert fake.pending == 0
 
@@ -210,9 +206,7 @@ async def test_hang_times_out_client_without_blocking_others(fake: FakeOpenAI) -
         )
     assert time.monotonic() - started < 2
     # the hang goes on in its own thread; other requests are served meanwhile
-    ok = await sdk(fake).chat.completions.create(
-        model="gpt-4.1-mini", messages=[{"role": "user", "content": "hi"}]
-    )
+    ok = await sdk(fake).chat.completions.create(model="gpt-4.1-mini", messages=[{"role": "user", "content": "hi"}])
     assert ok.choices[0].message.content == "ok"
 
 

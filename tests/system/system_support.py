@@ -53,9 +53,7 @@ def openorch_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "openorchestrator", *args]
 
 
-def cli(
-    *args: str, env: dict[str, str], cwd: Path, timeout: float = CLI_TIMEOUT
-) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, env: dict[str, str], cwd: Path, timeout: float = CLI_TIMEOUT) -> subprocess.CompletedProcess[str]:
     """Run `openorch ARGS` to its end (bounded), stdin closed, output captured (not a TTY)."""
     return subprocess.run(
         openorch_cmd(*args),
@@ -122,9 +120,7 @@ def port_is_open(port: int, host: str = "127.0.0.1") -> bool:
 
 def http_client(port: int, token: str | None = None, timeout: float = 10.0) -> httpx2.Client:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return httpx2.Client(
-        base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=timeout, trust_env=False
-    )
+    return httpx2.Client(base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=timeout, trust_env=False)
 
 
 class ServerProcess:
@@ -210,9 +206,7 @@ def running_server(data_dir: Path, log_path: Path, **kwargs: Any) -> Iterator[Se
         server.kill()
 
 
-def wait_until_ended(
-    http: httpx2.Client, run_ids: Sequence[str], timeout: float
-) -> dict[str, dict[str, Any]]:
+def wait_until_ended(http: httpx2.Client, run_ids: Sequence[str], timeout: float) -> dict[str, dict[str, Any]]:
     """Poll until every run has left pending/running; fail after `timeout` s with what is still open."""
     deadline = time.monotonic() + timeout
     while True:

@@ -62,9 +62,7 @@ def template(tmp_path_factory: pytest.TempPathFactory, cli_fake: FakeOpenAI) -> 
 
 
 @pytest.fixture
-def seeded(
-    template: tuple[Path, dict[str, str]], tmp_path: Path, cli_fake: FakeOpenAI
-) -> tuple[Path, dict[str, str]]:
+def seeded(template: tuple[Path, dict[str, str]], tmp_path: Path, cli_fake: FakeOpenAI) -> tuple[Path, dict[str, str]]:
     cli_fake.reset()
     data_dir = tmp_path / "data"
     shutil.copytree(template[0], data_dir)
@@ -89,9 +87,7 @@ def _runs_in_db(data_dir: Path) -> list[tuple[str, str, str | None, str]]:
 
 def test_help_and_version(tmp_path: Path) -> None:
     data_dir = tmp_path / "untouched"
-    version, help_, bare = cli_many(
-        [["--version"], ["--help"], []], env=subprocess_env(data_dir), cwd=tmp_path
-    )
+    version, help_, bare = cli_many([["--version"], ["--help"], []], env=subprocess_env(data_dir), cwd=tmp_path)
     assert version.returncode == 0, version.stderr
     assert version.stdout.strip() == __version__
     assert help_.returncode == 0, help_.stderr

@@ -56,9 +56,7 @@ def test_a_killed_server_loses_no_run(tmp_path: Path, fake: FakeOpenAI) -> None:
             inputs: dict[str, str] = {}
             for index in range(RUNS):
                 run_input = f"job-{index}"
-                response = http.post(
-                    f"/api/bots/{bot_ids[index % len(bot_ids)]}/runs", json={"input": run_input}
-                )
+                response = http.post(f"/api/bots/{bot_ids[index % len(bot_ids)]}/runs", json={"input": run_input})
                 assert response.status_code == 202, response.text
                 assert response.json()["status"] == "pending"
                 accepted.append(response.json()["id"])
@@ -73,9 +71,7 @@ def test_a_killed_server_loses_no_run(tmp_path: Path, fake: FakeOpenAI) -> None:
         pending = [run_id for run_id in accepted if before[run_id] == "pending"]
         assert running == accepted[:PARALLEL], before  # FIFO: the first three got the slots
         assert pending == accepted[PARALLEL:], before
-        assert sorted(user_texts(r.json)[-1] for r in fake.chat_requests) == sorted(
-            inputs[r] for r in running
-        )
+        assert sorted(user_texts(r.json)[-1] for r in fake.chat_requests) == sorted(inputs[r] for r in running)
 
         first.crash()
         assert first.proc is not None and first.proc.returncode == -9

@@ -132,9 +132,7 @@ def _wait_for_run(server: ServerProcess, http: httpx2.Client, run_id: str, timeo
         if run["status"] not in ("pending", "running"):
             return run  # type: ignore[no-any-return]
         if f"run {run_id} crashed the executor" in server.log():
-            raise AssertionError(
-                f"run {run_id} is stuck {run['status']!r}; server log:\n{server.log()[-3000:]}"
-            )
+            raise AssertionError(f"run {run_id} is stuck {run['status']!r}; server log:\n{server.log()[-3000:]}")
         if time.monotonic() > deadline:
             raise AssertionError(f"run {run_id} still {run['status']} after {timeout} s")
         time.sleep(0.1)

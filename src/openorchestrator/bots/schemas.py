@@ -68,9 +68,7 @@ class BotUpdate(_BotFields):
     budget_monthly_usd: float | None = Field(None, ge=0)
 
 
-NULLABLE_FIELDS = frozenset(
-    {"schedule", "timezone", "max_output_tokens", "budget_daily_usd", "budget_monthly_usd"}
-)
+NULLABLE_FIELDS = frozenset({"schedule", "timezone", "max_output_tokens", "budget_daily_usd", "budget_monthly_usd"})
 
 
 class RunSummary(BaseModel):

@@ -103,9 +103,7 @@ async def last_runs(session: AsyncSession, bot_ids: list[str]) -> dict[str, Run]
 
 def to_read(bot: Bot, last_run: Run | None) -> BotRead:
     summary = RunSummary.model_validate(last_run, from_attributes=True) if last_run else None
-    data: dict[str, Any] = {
-        column: getattr(bot, column) for column in BotRead.model_fields if hasattr(bot, column)
-    }
+    data: dict[str, Any] = {column: getattr(bot, column) for column in BotRead.model_fields if hasattr(bot, column)}
     data.update(last_run=summary, next_run_at=None, schedule_description=None)
     return BotRead.model_validate(data)
 

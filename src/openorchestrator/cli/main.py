@@ -30,9 +30,7 @@ app.add_typer(db_app, name="db")
 T = TypeVar("T")
 DataDir = Annotated[
     Path | None,
-    typer.Option(
-        "--data-dir", envvar="OPENORCH_DATA_DIR", help="Where the database, key file and bot folders live."
-    ),
+    typer.Option("--data-dir", envvar="OPENORCH_DATA_DIR", help="Where the database, key file and bot folders live."),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -116,9 +114,7 @@ def serve(
     from openorchestrator.logs import setup_logging
 
     setup_logging(config.log_level)
-    typer.echo(
-        f"openOrchestrator {__version__} at http://{config.host}:{config.port}  (data: {config.data_dir})"
-    )
+    typer.echo(f"openOrchestrator {__version__} at http://{config.host}:{config.port}  (data: {config.data_dir})")
     uvicorn.run(
         create_app(config),
         host=config.host,

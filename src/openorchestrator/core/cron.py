@@ -81,9 +81,7 @@ def parse_cron(expression: str) -> list[set[int] | None]:
     """Check a 5-field cron string; the allowed values per field. Raises CronError with a plain reason."""
     fields = expression.lower().split()
     if len(fields) != 5:
-        raise CronError(
-            "a schedule needs 5 fields: minute hour day-of-month month day-of-week (e.g. '0 9 * * 1')"
-        )
+        raise CronError("a schedule needs 5 fields: minute hour day-of-month month day-of-week (e.g. '0 9 * * 1')")
     return [_expand(text, index) for index, text in enumerate(fields)]
 
 

@@ -114,9 +114,7 @@ def build_context(
         shown = last_output
         if len(shown) > LAST_OUTPUT_CHARS:
             shown = shown[:LAST_OUTPUT_CHARS] + " " + words["cut"]
-            log.append(
-                _warn(f"Last result shortened from {len(last_output)} to {LAST_OUTPUT_CHARS} characters.")
-            )
+            log.append(_warn(f"Last result shortened from {len(last_output)} to {LAST_OUTPUT_CHARS} characters."))
         at = last_output_at.strftime("%Y-%m-%d %H:%M %Z") if last_output_at else "?"
         parts.append(f"{words['last'].format(at=at)}\n{shown}")
     notes_text = _notes_section(notes, notes_budget, words["cut"], log)
@@ -161,9 +159,7 @@ def _notes_section(notes: list[Note], budget: int, cut_marker: str, log: list[di
         else:
             skipped.append(note.name)
     if skipped:
-        log.append(
-            _warn(f"{len(skipped)} older note(s) left out (budget {budget} tokens): {', '.join(skipped)}")
-        )
+        log.append(_warn(f"{len(skipped)} older note(s) left out (budget {budget} tokens): {', '.join(skipped)}"))
     return "\n\n".join(blocks)
 
 

@@ -145,9 +145,7 @@ class Executor:
     def _local(self, moment: datetime, bot: Bot) -> datetime:
         return moment.astimezone(ZoneInfo(bot.timezone or self._engine.settings.current.timezone))
 
-    async def _finish(
-        self, started: Started, target: Target, outcome: Outcome, log: RunLog, duration_ms: int
-    ) -> None:
+    async def _finish(self, started: Started, target: Target, outcome: Outcome, log: RunLog, duration_ms: int) -> None:
         engine, run, bot = self._engine, started.run, started.bot
         values: dict[str, Any] = {"finished_at": engine.clock.now(), "duration_ms": duration_ms}
         values.update(self._ending_values(started, target, outcome, log))
@@ -179,15 +177,17 @@ class Executor:
         provider = PROVIDERS[target.type].display_name if isinstance(target, ModelTarget) else "?"
         model = target.model_name if isinstance(target, ModelTarget) else bot.model
         message = run_error_message(
-            failure.code, language, provider=provider, model=model, detail=failure.detail,
+            failure.code,
+            language,
+            provider=provider,
+            model=model,
+            detail=failure.detail,
             seconds=bot.max_runtime_seconds,
         )
         return {"error_code": failure.code, "error_message": message}
 
 
-def _completed_values(
-    completion: Completion, target: Target, previous: Previous | None, log: RunLog
-) -> dict[str, Any]:
+def _completed_values(completion: Completion, target: Target, previous: Previous | None, log: RunLog) -> dict[str, Any]:
     digest = output_hash(completion.text)
     cost = float(completion.cost_usd) if completion.cost_usd is not None else None
     if cost is None:

@@ -8,6 +8,7 @@ can be cancelled on its own and the parallelism can change while the app runs.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import logging
 from collections import deque
@@ -77,11 +78,11 @@ class RunQueue:
     def is_running(self, run_id: str) -> bool:
         return run_id in self._running
 
-    async def wait_for(self, run_id: str, timeout: float) -> None:
-        """Until the run's task has ended, or `timeout` seconds."""
+    async def wait_for(self, run_id: str, seconds: float) -> None:
+        """Until the run's task has ended, or `seconds` have passed."""
         task = self._running.get(run_id)
         if task is not None:
-            await asyncio.wait([task], timeout=timeout)
+            await asyncio.wait([task], timeout=seconds)
 
     def cancel_running(self, run_id: str) -> bool:
         task = self._running.get(run_id)
@@ -120,10 +121,8 @@ class RunQueue:
                 self._idle.set()
             self._wake.clear()
             timeout = self._seconds_to_next_due()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
-            except TimeoutError:
-                pass
 
     def _release_due(self) -> None:
         now = self._clock.now()

@@ -95,9 +95,7 @@ class RunEngine:
                 )
             waiting = (
                 await session.execute(
-                    select(Run.id, Run.not_before)
-                    .where(Run.status == "pending")
-                    .order_by(Run.created_at, Run.id)
+                    select(Run.id, Run.not_before).where(Run.status == "pending").order_by(Run.created_at, Run.id)
                 )
             ).all()
             await session.commit()
@@ -181,14 +179,10 @@ class RunEngine:
             if target is None or not target.enabled:
                 run_log.warning(f"Next bot {target_id} skipped: it is missing or paused.")
             elif self.queue.depth + len(runs) >= QUEUE_MAX_DEPTH:
-                run_log.warning(
-                    f"Next bot {target.name!r} dropped: the queue is full.", dropped_bot_id=target_id
-                )
+                run_log.warning(f"Next bot {target.name!r} dropped: the queue is full.", dropped_bot_id=target_id)
             else:
                 follow_up = self._new_run(target.id, output, Trigger.BOT, parent_run_id=run.id)
-                run_log.info(
-                    f"Handed the output to {target.name!r} (run {follow_up.id}).", next_run_id=follow_up.id
-                )
+                run_log.info(f"Handed the output to {target.name!r} (run {follow_up.id}).", next_run_id=follow_up.id)
                 runs.append(follow_up)
         return runs
 
@@ -228,9 +222,7 @@ class RunEngine:
         warnings: list[str] = []
         depth = self.queue.depth
         if depth > QUEUE_WARN_DEPTH:
-            warnings.append(
-                f"{depth} runs are waiting for a free slot (max_parallel_runs = {self.queue.parallelism})."
-            )
+            warnings.append(f"{depth} runs are waiting for a free slot (max_parallel_runs = {self.queue.parallelism}).")
         return {
             "queue_depth": depth,
             "running": self.queue.running,

@@ -65,9 +65,7 @@ def transition_statement(run_id: str, source: RunStatus, target: RunStatus, **va
     )
 
 
-async def transition(
-    session: AsyncSession, run_id: str, source: RunStatus, target: RunStatus, **values: Any
-) -> bool:
+async def transition(session: AsyncSession, run_id: str, source: RunStatus, target: RunStatus, **values: Any) -> bool:
     """Move one run from `source` to `target`, setting `values` too. False if the run was not in `source`."""
     result = await session.execute(transition_statement(run_id, source, target, **values))
     return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]

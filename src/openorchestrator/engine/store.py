@@ -48,15 +48,14 @@ class Started:
 def sync_url(url: str) -> str:
     parsed = make_url(url)
     driver = {"sqlite+aiosqlite": "sqlite", "postgresql+asyncpg": "postgresql+psycopg"}
-    return parsed.set(drivername=driver.get(parsed.drivername, parsed.drivername)).render_as_string(
-        hide_password=False
-    )
+    return parsed.set(drivername=driver.get(parsed.drivername, parsed.drivername)).render_as_string(hide_password=False)
 
 
 class RunStore:
     def __init__(self, url: str) -> None:
-        self._engine = create_engine(sync_url(url), connect_args={"check_same_thread": False}
-                                     if url.startswith("sqlite") else {})
+        self._engine = create_engine(
+            sync_url(url), connect_args={"check_same_thread": False} if url.startswith("sqlite") else {}
+        )
         if self._engine.dialect.name == "sqlite":
             event.listen(self._engine, "connect", _on_sqlite_connect)
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)

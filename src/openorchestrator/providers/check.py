@@ -18,9 +18,7 @@ class KeyCheck:
     error_message: str | None = None
 
 
-async def check_key(
-    type_: ProviderType, api_key: str | None, base_url: str | None, language: Language
-) -> KeyCheck:
+async def check_key(type_: ProviderType, api_key: str | None, base_url: str | None, language: Language) -> KeyCheck:
     if type_ in (ProviderType.OPENAI, ProviderType.OPENAI_COMPATIBLE):
         return await _check_openai(api_key, base_url, language)
     raise NotImplementedError(type_)

@@ -21,9 +21,7 @@ async def validate_key(body: KeyValidationRequest, request: Request) -> KeyValid
 
 
 @router.post("", status_code=201)
-async def create_credential(
-    body: CredentialCreate, request: Request, validate: bool = Query(True)
-) -> CredentialRead:
+async def create_credential(body: CredentialCreate, request: Request, validate: bool = Query(True)) -> CredentialRead:
     svc: Services = services_of(request)
     async with svc.sessionmaker() as session:
         credential = await service.create_credential(

@@ -91,9 +91,7 @@ def upgrade() -> None:
         sa.Column("attempt", sa.Integer(), nullable=False),
         sa.Column("retry_of", sa.String(length=26), nullable=True),
         sa.Column("parent_run_id", sa.String(length=26), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["bot_id"], ["bots.id"], name=op.f("fk_runs_bot_id_bots"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["bot_id"], ["bots.id"], name=op.f("fk_runs_bot_id_bots"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_runs")),
     )
     with op.batch_alter_table("runs", schema=None) as batch_op:
