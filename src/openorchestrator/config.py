@@ -82,5 +82,7 @@ class Settings(BaseSettings):
         return self.host in LOOPBACK_HOSTS or self.host.startswith("127.")
 
     def ensure_dirs(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.bots_dir.mkdir(exist_ok=True)
+        """Create the data dir readable by its owner only (it holds the database and the key file)."""
+        if not self.data_dir.exists():
+            self.data_dir.mkdir(parents=True, mode=0o700)
+        self.bots_dir.mkdir(mode=0o700, exist_ok=True)

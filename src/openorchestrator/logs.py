@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 
 QUIET_LOGGERS = (
+    "aiosqlite",
+    "alembic",
     "httpx",
     "httpx2",
     "httpcore",

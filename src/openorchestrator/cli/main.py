@@ -120,6 +120,7 @@ def serve(
         host=config.host,
         port=config.port,
         log_level="warning",
+        log_config=None,  # keep our logging set-up: uvicorn's would reset the levels of quiet loggers
         access_log=False,
         lifespan="on",
     )
