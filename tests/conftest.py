@@ -73,3 +73,16 @@ async def wait_for_run(client: httpx2.AsyncClient, run_id: str, seconds: float =
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"run {run_id} still {run['status']} after {seconds} s")
         await asyncio.sleep(0.01)
+
+
+def error_of(response: httpx2.Response, status: int, code: str) -> dict[str, Any]:
+    """The `error` object of a JSON error answer with this status and code (and nothing else)."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert list(body) == ["error"], body
+    error = body["error"]
+    assert error["code"] == code, body
+    assert isinstance(error["message"], str) and error["message"].strip(), body
+    assert "Traceback" not in response.text
+    return error  # type: ignore[no-any-return]

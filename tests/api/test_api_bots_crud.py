@@ -16,7 +16,7 @@ from typing import Any
 import httpx2
 import pytest
 import pytest_asyncio
-from tests.conftest import TEST_KEY, make_bot, wait_for_run
+from tests.conftest import TEST_KEY, error_of, make_bot, wait_for_run
 from tests.support.fake_openai import FakeOpenAI, text
 
 from openorchestrator.app import create_app
@@ -95,19 +95,6 @@ async def client(shared: dict[str, Any], fake: FakeOpenAI) -> AsyncIterator[http
 @pytest.fixture
 def credential(shared: dict[str, Any]) -> dict[str, Any]:
     return shared["credential"]  # type: ignore[no-any-return]
-
-
-def error_of(response: httpx2.Response, status: int, code: str) -> dict[str, Any]:
-    """The `error` object of a JSON error answer with this status and code (and nothing else)."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/json")
-    body = response.json()
-    assert list(body) == ["error"], body
-    error = body["error"]
-    assert error["code"] == code, body
-    assert isinstance(error["message"], str) and error["message"].strip(), body
-    assert "Traceback" not in response.text
-    return error  # type: ignore[no-any-return]
 
 
 def aware(value: str) -> datetime:

@@ -17,6 +17,7 @@ import httpx2
 import pytest
 import pytest_asyncio
 from pydantic import ValidationError
+from tests.conftest import error_of
 
 from openorchestrator import __version__
 from openorchestrator.app import create_app
@@ -62,19 +63,6 @@ async def serve(tmp_path: Path, **settings: Any) -> AsyncIterator[httpx2.AsyncCl
     transport = httpx2.ASGITransport(app=app)
     async with app.router.lifespan_context(app), httpx2.AsyncClient(transport=transport, base_url=BASE_URL) as http:
         yield http
-
-
-def error_of(response: httpx2.Response, status: int, code: str) -> dict[str, Any]:
-    """The `error` object of a JSON error answer with this status and code (and nothing else)."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/json")
-    body = response.json()
-    assert list(body) == ["error"], body
-    error = body["error"]
-    assert error["code"] == code, body
-    assert isinstance(error["message"], str) and error["message"].strip(), body
-    assert "Traceback" not in response.text
-    return error  # type: ignore[no-any-return]
 
 
 def big_bot_body(size: int) -> bytes:

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx2
 import pytest
-from tests.conftest import TEST_KEY, make_bot
+from tests.conftest import TEST_KEY, error_of, make_bot
 from tests.support.fake_openai import DEFAULT_MODELS, FakeOpenAI
 
 CREDENTIAL_KEYS = {
@@ -25,19 +25,6 @@ CREDENTIAL_KEYS = {
     "error_message",
     "created_at",
 }
-
-
-def error_of(response: httpx2.Response, status: int, code: str) -> dict[str, Any]:
-    """The `error` object of a JSON error answer with this status and code (and nothing else)."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/json")
-    body = response.json()
-    assert list(body) == ["error"], body
-    error_ = body["error"]
-    assert error_["code"] == code, body
-    assert isinstance(error_["message"], str) and error_["message"].strip(), body
-    assert "Traceback" not in response.text
-    return error_  # type: ignore[no-any-return]
 
 
 def field_of(response: httpx2.Response) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 import httpx2
 import pytest
 import pytest_asyncio
-from tests.conftest import TEST_KEY
+from tests.conftest import TEST_KEY, error_of
 from tests.support.fake_openai import (
     DEFAULT_MODELS,
     ErrorReply,
@@ -76,19 +76,6 @@ def fake(shared_fake: FakeOpenAI) -> FakeOpenAI:
     """Stands in for conftest's `fake`: one server for the module, emptied for each test (faster)."""
     shared_fake.reset()
     return shared_fake
-
-
-def error_of(response: httpx2.Response, status: int, code: str) -> dict[str, Any]:
-    """The `error` object of a JSON error answer with this status and code (and nothing else)."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/json")
-    body = response.json()
-    assert list(body) == ["error"], body
-    error_ = body["error"]
-    assert error_["code"] == code, body
-    assert isinstance(error_["message"], str) and error_["message"].strip(), body
-    assert "Traceback" not in response.text
-    return error_  # type: ignore[no-any-return]
 
 
 def field_error(response: httpx2.Response, field: str) -> dict[str, str]:

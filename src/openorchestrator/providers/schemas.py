@@ -32,13 +32,30 @@ def _clean_key(value: str | None) -> str | None:
     return value
 
 
-class CredentialCreate(BaseModel):
+class KeyValidationRequest(BaseModel):
+    """A key to check: the provider type, the key, and where the provider is reached."""
+
     model_config = ConfigDict(extra="forbid")
 
     type: ProviderType
-    name: str | None = Field(None, description="Short unique slug; default: the type, e.g. `openai`.")
     api_key: str | None = Field(None, min_length=1, max_length=500)
     base_url: str | None = Field(None, max_length=500)
+
+    @field_validator("api_key")
+    @classmethod
+    def _key(cls, value: str | None) -> str | None:
+        return _clean_key(value)
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return _check_url(value)
+
+
+class CredentialCreate(KeyValidationRequest):
+    """A key to check and keep, under a name that bots use in their `model`."""
+
+    name: str | None = Field(None, description="Short unique slug; default: the type, e.g. `openai`.")
 
     @field_validator("name")
     @classmethod
@@ -46,34 +63,6 @@ class CredentialCreate(BaseModel):
         if value is not None and not _NAME.match(value):
             raise ValueError("use 1–64 lower-case letters, digits, '-' or '_' (e.g. openai-work)")
         return value
-
-    @field_validator("api_key")
-    @classmethod
-    def _key(cls, value: str | None) -> str | None:
-        return _clean_key(value)
-
-    @field_validator("base_url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        return _check_url(value)
-
-
-class KeyValidationRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    type: ProviderType
-    api_key: str | None = Field(None, min_length=1, max_length=500)
-    base_url: str | None = Field(None, max_length=500)
-
-    @field_validator("api_key")
-    @classmethod
-    def _key(cls, value: str | None) -> str | None:
-        return _clean_key(value)
-
-    @field_validator("base_url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        return _check_url(value)
 
 
 class KeyCheckError(BaseModel):
