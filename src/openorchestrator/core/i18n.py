@@ -94,6 +94,10 @@ KEY_CHECKS: dict[str, dict[Language, str]] = {
         "de": "{url} ist nicht erreichbar — läuft der Dienst, stimmt die Adresse?",
         "en": "{url} cannot be reached — is the service running, is the address right?",
     },
+    "ollama_down": {
+        "de": "Ollama läuft nicht unter {url} — bitte Ollama starten (ollama serve) oder die Adresse prüfen.",
+        "en": "Ollama is not running at {url} — please start Ollama (ollama serve) or check the address.",
+    },
     "wrong_base_url": {
         "de": "Unter {url} antwortet keine OpenAI-kompatible API — stimmt die Adresse (oft mit /v1 am Ende)?",
         "en": "No OpenAI-compatible API answers at {url} — is the address right (often ending in /v1)?",

@@ -97,7 +97,7 @@ class Executor:
         bot, run = started.bot, started.run
         try:
             if isinstance(target, ModelTarget):
-                await load_sdks()  # the one-time import is the app's start-up, not the bot's time
+                await load_sdks(target.type)  # the one-time import is the app's start-up, not the bot's time
             async with asyncio.timeout(bot.max_runtime_seconds) as scope:
                 if isinstance(target, ProviderFailure):
                     raise target

@@ -1,4 +1,4 @@
-"""LLM calls through pydantic-ai. The only module (with `check.py`) that imports provider SDKs.
+"""LLM calls through pydantic-ai. With `adapters.py` and `check.py` the only modules that import provider SDKs.
 
 `PydanticAIGateway.complete` turns one system prompt and one user message into a `Completion`, and every
 provider failure into a `ProviderFailure` with our `error_code` (the mapping is `classify`).
@@ -9,14 +9,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
-from openorchestrator.providers.types import Completion, ModelTarget, ProviderFailure, ProviderType, load_sdks
+from openorchestrator.providers.adapters import build_model
+from openorchestrator.providers.types import Completion, ModelTarget, ProviderFailure, load_sdks
 
 if TYPE_CHECKING:
     from pydantic_ai import Agent
-    from pydantic_ai.models import Model
-
-REQUEST_TIMEOUT_SECONDS = 600.0
-"""The SDK's own per-request timeout; the bot's `max_runtime_seconds` is the real bound (engine)."""
 
 
 class LLMGateway(Protocol):
@@ -35,7 +32,7 @@ class PydanticAIGateway:
     async def complete(
         self, target: ModelTarget, system: str, user: str, *, max_output_tokens: int | None
     ) -> Completion:
-        await load_sdks()
+        await load_sdks(target.type)
         from pydantic_ai.exceptions import AgentRunError
 
         agent = self._agent(target)
@@ -67,25 +64,9 @@ class PydanticAIGateway:
         agent = self._agents.get(key)
         if agent is None:
             self.forget(target.credential_id)  # drop clients of an older version of this credential
-            agent = Agent(_build_model(target), retries=0)
+            agent = Agent(build_model(target), retries=0)
             self._agents[key] = agent
         return agent
-
-
-def _build_model(target: ModelTarget) -> Model:
-    from openai import AsyncOpenAI
-    from pydantic_ai.models.openai import OpenAIChatModel
-    from pydantic_ai.providers.openai import OpenAIProvider
-
-    if target.type not in (ProviderType.OPENAI, ProviderType.OPENAI_COMPATIBLE):
-        raise ProviderFailure("config_error", f"the provider type {target.type} is not available yet")
-    client = AsyncOpenAI(
-        api_key=target.api_key or "not-needed",
-        base_url=target.base_url,
-        max_retries=0,  # the engine owns retries (one, after a pause)
-        timeout=REQUEST_TIMEOUT_SECONDS,
-    )
-    return OpenAIChatModel(target.model_name, provider=OpenAIProvider(openai_client=client))
 
 
 def classify(exc: BaseException) -> ProviderFailure:

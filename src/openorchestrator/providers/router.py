@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Query, Request, Response
 
+from openorchestrator.core.i18n import Language
 from openorchestrator.providers import service
+from openorchestrator.providers.catalog import catalog
 from openorchestrator.providers.schemas import (
     CredentialCreate,
     CredentialRead,
@@ -12,6 +16,12 @@ from openorchestrator.providers.schemas import (
 from openorchestrator.services import Services, services_of
 
 router = APIRouter(prefix="/api/providers", tags=["providers"])
+
+
+@router.get("/catalog")
+async def read_catalog(request: Request, language: Language | None = Query(None)) -> list[dict[str, Any]]:
+    """Per provider type: what the setup wizard shows (steps with links, price hint, key format, models)."""
+    return catalog(language or services_of(request).language)
 
 
 @router.post("/validate")

@@ -97,22 +97,31 @@ class ProviderFailure(Exception):
         self.status = status
 
 
-_SDK_MODULES = ("openai", "pydantic_ai", "pydantic_ai.models.openai", "pydantic_ai.providers.openai")
+_PYDANTIC_AI = ("pydantic_ai", "pydantic_ai.models.openai")
+SDK_MODULES: dict[ProviderType, tuple[str, ...]] = {
+    ProviderType.OPENAI: ("openai", *_PYDANTIC_AI, "pydantic_ai.providers.openai"),
+    ProviderType.OPENAI_COMPATIBLE: ("openai", *_PYDANTIC_AI, "pydantic_ai.providers.openai_compatible"),
+    ProviderType.OLLAMA: ("openai", *_PYDANTIC_AI, "pydantic_ai.providers.ollama"),
+    ProviderType.ANTHROPIC: ("anthropic", "pydantic_ai", "pydantic_ai.models.anthropic"),
+    ProviderType.GOOGLE: ("google.genai", "pydantic_ai", "pydantic_ai.models.google"),
+    ProviderType.MISTRAL: ("mistralai.client", "pydantic_ai", "pydantic_ai.models.mistral"),
+}
 _sdk_lock: asyncio.Lock | None = None
 
 
-async def load_sdks() -> None:
-    """Import the provider SDKs in a worker thread the first time they are needed.
+async def load_sdks(type_: ProviderType) -> None:
+    """Import a provider's SDK (and pydantic-ai) in a worker thread the first time it is needed.
 
     They take seconds to import; doing that on the event loop would freeze every request meanwhile. Idle
-    servers never load them (they would add ~45 MB).
+    servers never load them (~45 MB for OpenAI's), and each provider's SDK is loaded only when used.
     """
     global _sdk_lock
-    if all(name in sys.modules for name in _SDK_MODULES):
+    modules = SDK_MODULES[type_]
+    if all(name in sys.modules for name in modules):
         return
     _sdk_lock = _sdk_lock or asyncio.Lock()
     async with _sdk_lock:
-        await asyncio.to_thread(lambda: [importlib.import_module(name) for name in _SDK_MODULES])
+        await asyncio.to_thread(lambda: [importlib.import_module(name) for name in modules])
 
 
 def split_model(value: str) -> tuple[str, str]:
