@@ -10,21 +10,29 @@ import asyncio
 import hashlib
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from openorchestrator.core.i18n import run_error_message
-from openorchestrator.db.models import Bot, Run
-from openorchestrator.engine.context import build_context, read_notes
+from openorchestrator.db.models import Bot, ProviderCredential, Run
+from openorchestrator.engine.context import BotContext, build_context, read_notes
 from openorchestrator.engine.runlog import RunLog
 from openorchestrator.engine.states import RunStatus
 from openorchestrator.engine.store import Previous, Started
 from openorchestrator.providers.service import target_for
-from openorchestrator.providers.types import PROVIDERS, Completion, ModelTarget, ProviderFailure, load_sdks
+from openorchestrator.providers.types import (
+    PROVIDERS,
+    Completion,
+    ModelTarget,
+    ProviderFailure,
+    ProviderType,
+    load_sdks,
+)
 
 if TYPE_CHECKING:
     from openorchestrator.engine.runner import RunEngine
@@ -37,6 +45,24 @@ class Outcome:
     status: RunStatus
     completion: Completion | None = None
     failure: ProviderFailure | None = None
+    answered_by: ModelTarget | None = None
+    credential_errors: dict[str, str] = field(default_factory=dict)
+    """Credentials that failed for a reason their owner must fix (invalid key, no credit): id → message."""
+
+
+FALLBACK_CODES = frozenset(
+    {
+        "provider_error",
+        "unreachable",
+        "timeout",
+        "invalid_key",
+        "quota_exhausted",
+        "model_not_found",
+        "context_too_long",
+    }
+)
+"""Failures after which the next of a bot's `fallback_models` is asked (rate limits: only on the retry)."""
+CREDENTIAL_CODES = frozenset({"invalid_key", "quota_exhausted"})
 
 
 _SPACES = re.compile(r"\s+")
@@ -62,25 +88,29 @@ class Executor:
         started = await engine.store.start(run_id, engine.clock.now())
         if started is None:
             return  # cancelled meanwhile, or already handled by someone else
-        target: Target
-        try:
-            target = target_for(started.credential, engine.box, started.bot.model)
-        except ProviderFailure as failure:
-            target = failure
-        secrets = (target.api_key,) if isinstance(target, ModelTarget) and target.api_key else ()
+        bot = started.bot
+        candidates = [self._target(started, model) for model in [bot.model, *(bot.fallback_models or [])]]
+        secrets = tuple(c.api_key for c in candidates if isinstance(c, ModelTarget) and c.api_key)
         log = RunLog(engine.clock, secrets)
         log.extend(started.run.log or [])
         log.info("Run started.", attempt=started.run.attempt, trigger=started.run.trigger)
-        outcome = await self._think(started, target, log)
+        outcome = await self._think(started, candidates, log)
         duration_ms = int((time.perf_counter() - t0) * 1000)
         try:
-            await asyncio.shield(self._finish(started, target, outcome, log, duration_ms))
+            await asyncio.shield(self._finish(started, candidates[0], outcome, log, duration_ms))
         except Exception as exc:  # never leave a run `running` behind: end it as an internal error
             log.error(f"Internal error while ending the run: {type(exc).__name__}: {exc}"[:500])
             await self._fail_internal(started.run.id, log, duration_ms)
             raise
         if outcome.status == RunStatus.CANCELLED or engine.stopping:
             raise asyncio.CancelledError
+
+    def _target(self, started: Started, model: str) -> Target:
+        try:
+            credential = started.credentials.get(model.partition(":")[0])
+            return target_for(credential, self._engine.box, model)
+        except ProviderFailure as failure:
+            return failure
 
     async def _fail_internal(self, run_id: str, log: RunLog, duration_ms: int) -> None:
         engine = self._engine
@@ -93,36 +123,75 @@ class Executor:
         }
         await engine.store.finish(run_id, RunStatus.FAILED, values, lambda _session: [])
 
-    async def _think(self, started: Started, target: Target, log: RunLog) -> Outcome:
-        bot, run = started.bot, started.run
+    async def _think(self, started: Started, candidates: list[Target], log: RunLog) -> Outcome:
+        bot, run, primary = started.bot, started.run, candidates[0]
+        outcome = Outcome(RunStatus.FAILED)
         try:
-            if isinstance(target, ModelTarget):
-                await load_sdks(target.type)  # the one-time import is the app's start-up, not the bot's time
+            if isinstance(primary, ProviderFailure):
+                raise primary  # preflight: the bot's own model is not usable; say what to fix
+            await load_sdks(primary.type)  # the one-time import is the app's start-up, not the bot's time
             async with asyncio.timeout(bot.max_runtime_seconds) as scope:
-                if isinstance(target, ProviderFailure):
-                    raise target
-                completion = await self._ask(started, target, log)
-                return Outcome(RunStatus.COMPLETED, completion=completion)
+                outcome.completion, outcome.answered_by = await self._ask(started, candidates, log, outcome)
+                outcome.status = RunStatus.COMPLETED
         except TimeoutError:
             if scope.expired():
                 log.error(f"Stopped after the bot's limit of {bot.max_runtime_seconds} s.")
-                return Outcome(RunStatus.TIMEOUT)
-            log.error("The provider call timed out.")
-            return Outcome(RunStatus.FAILED, failure=ProviderFailure("timeout", "timed out", transient=True))
+                outcome.status = RunStatus.TIMEOUT
+            else:
+                log.error("The provider call timed out.")
+                outcome.failure = ProviderFailure("timeout", "timed out", transient=True)
         except ProviderFailure as failure:
             log.error(failure.detail, error_code=failure.code, http_status=failure.status)
-            return Outcome(RunStatus.FAILED, failure=failure)
+            outcome.failure = failure
         except asyncio.CancelledError:
             if self._engine.stopping:  # the app is shutting down; nobody cancelled this run
                 log.error("The app stopped while this run was running.")
-                return Outcome(RunStatus.FAILED, failure=ProviderFailure("interrupted", "app stopped"))
-            log.warning("Cancelled.")
-            return Outcome(RunStatus.CANCELLED)
+                outcome.failure = ProviderFailure("interrupted", "app stopped")
+            else:
+                log.warning("Cancelled.")
+                outcome.status = RunStatus.CANCELLED
         except Exception as exc:  # a bug of ours: record it on the run, never lose the run
             log.error(f"Internal error in run {run.id}: {type(exc).__name__}: {exc}"[:500])
-            return Outcome(RunStatus.FAILED, failure=ProviderFailure("internal", type(exc).__name__))
+            outcome.failure = ProviderFailure("internal", type(exc).__name__)
+        return outcome
 
-    async def _ask(self, started: Started, target: ModelTarget, log: RunLog) -> Completion:
+    async def _ask(
+        self, started: Started, candidates: list[Target], log: RunLog, outcome: Outcome
+    ) -> tuple[Completion, ModelTarget]:
+        """Ask the bot's model; on a provider-side failure, its fallback models in order."""
+        context = await self._context(started, log)
+        first: ProviderFailure | None = None
+        for index, candidate in enumerate(candidates):
+            if isinstance(candidate, ProviderFailure):
+                log.warning(f"Fallback model skipped: {candidate.detail}")
+                continue
+            try:
+                await load_sdks(candidate.type)
+                completion = await self._engine.gateway.complete(
+                    candidate, context.system, context.user, max_output_tokens=started.bot.max_output_tokens
+                )
+            except ProviderFailure as failure:
+                failure.target = failure.target or candidate
+                first = first or failure
+                if failure.code in CREDENTIAL_CODES:
+                    outcome.credential_errors[candidate.credential_id] = failure.code
+                if not self._may_fall_back(failure, started.run.attempt) or index == len(candidates) - 1:
+                    raise first from None
+                log.warning(
+                    f"{candidate.label} failed ({failure.code}): asking the next fallback model.",
+                    error_code=failure.code,
+                    detail=failure.detail,
+                )
+                continue
+            if index > 0:
+                log.info(f"Answered by fallback model {candidate.label}.", fallback_index=index)
+            return completion, candidate
+        raise first or ProviderFailure("config_error", "no usable model")
+
+    def _may_fall_back(self, failure: ProviderFailure, attempt: int) -> bool:
+        return failure.code in FALLBACK_CODES or (failure.code == "rate_limited" and attempt > 1)
+
+    async def _context(self, started: Started, log: RunLog) -> BotContext:
         engine, bot, run, previous = self._engine, started.bot, started.run, started.previous
         folder = engine.config.bot_dir(bot.id)
         notes = await asyncio.to_thread(read_notes, folder) if folder.is_dir() else []
@@ -138,17 +207,17 @@ class Executor:
             language=engine.settings.current.language,
         )
         log.extend(context.log)
-        return await engine.gateway.complete(
-            target, context.system, context.user, max_output_tokens=bot.max_output_tokens
-        )
+        return context
 
     def _local(self, moment: datetime, bot: Bot) -> datetime:
         return moment.astimezone(ZoneInfo(bot.timezone or self._engine.settings.current.timezone))
 
-    async def _finish(self, started: Started, target: Target, outcome: Outcome, log: RunLog, duration_ms: int) -> None:
+    async def _finish(self, started: Started, primary: Target, outcome: Outcome, log: RunLog, duration_ms: int) -> None:
         engine, run, bot = self._engine, started.run, started.bot
+        target = outcome.answered_by or (outcome.failure.target if outcome.failure else None) or primary
         values: dict[str, Any] = {"finished_at": engine.clock.now(), "duration_ms": duration_ms}
         values.update(self._ending_values(started, target, outcome, log))
+        credential_updates = self._credential_updates(started, outcome)
         retry = None
         if outcome.failure and outcome.failure.transient and run.attempt == 1:
             retry = engine.retry_run(run, outcome.failure, log)
@@ -156,12 +225,28 @@ class Executor:
         values["log"] = log.entries
 
         def follow_ups(session: Session) -> list[Run]:
+            for credential_id, change in credential_updates.items():
+                session.execute(update(ProviderCredential).where(ProviderCredential.id == credential_id).values(change))
             if outcome.status == RunStatus.COMPLETED:
                 return engine.follow_ups(session, run, bot, values["output"], log)
             return [retry] if retry else []
 
         for follow_up in await engine.store.finish(run.id, outcome.status, values, follow_ups):
             engine.queue.submit(follow_up.id, follow_up.not_before)
+
+    def _credential_updates(self, started: Started, outcome: Outcome) -> dict[str, dict[str, Any]]:
+        """Credentials whose key proved bad get status `error` with the message; a working one is `connected`."""
+        language = self._engine.settings.current.language
+        by_id = {credential.id: credential for credential in started.credentials.values()}
+        updates: dict[str, dict[str, Any]] = {}
+        for credential_id, code in outcome.credential_errors.items():
+            provider = PROVIDERS[ProviderType(by_id[credential_id].type)].display_name
+            message = run_error_message(code, language, provider=provider)
+            updates[credential_id] = {"status": "error", "error_message": message}
+        answered = outcome.answered_by
+        if answered and by_id[answered.credential_id].status != "connected":
+            updates[answered.credential_id] = {"status": "connected", "error_message": None}
+        return updates
 
     def _ending_values(self, started: Started, target: Target, outcome: Outcome, log: RunLog) -> dict[str, Any]:
         language = self._engine.settings.current.language
@@ -190,6 +275,8 @@ class Executor:
 def _completed_values(completion: Completion, target: Target, previous: Previous | None, log: RunLog) -> dict[str, Any]:
     digest = output_hash(completion.text)
     cost = float(completion.cost_usd) if completion.cost_usd is not None else None
+    if cost is None and isinstance(target, ModelTarget) and target.type == ProviderType.OLLAMA:
+        cost = 0.0  # a local model costs nothing
     if cost is None:
         log.info("No price is known for this model: the cost stays unknown.")
     return {

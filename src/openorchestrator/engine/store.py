@@ -42,7 +42,8 @@ class Started:
     run: Run
     bot: Bot
     previous: Previous | None
-    credential: ProviderCredential | None
+    credentials: dict[str, ProviderCredential]
+    """The credentials the bot's model and fallback models name, by name."""
 
 
 def sync_url(url: str) -> str:
@@ -105,10 +106,10 @@ class RunStore:
                 .order_by(Run.created_at.desc(), Run.id.desc())  # walks the (bot_id, created_at) index
                 .limit(1)
             ).first()
-            credential = _credential_for(session, bot.model)
+            credentials = _credentials_for(session, [bot.model, *(bot.fallback_models or [])])
             session.commit()
         run.status, run.started_at = RunStatus.RUNNING.value, started_at  # detached now: no second UPDATE
-        return Started(run, bot, Previous(*previous) if previous else None, credential)
+        return Started(run, bot, Previous(*previous) if previous else None, credentials)
 
     # -- finish ----------------------------------------------------------------------------------------
     async def finish(
@@ -135,12 +136,15 @@ class RunStore:
         return runs
 
 
-def _credential_for(session: Session, model: str) -> ProviderCredential | None:
-    try:
-        name, _ = split_model(model)
-    except ValueError:
-        return None
-    return session.scalar(select(ProviderCredential).where(ProviderCredential.name == name))
+def _credentials_for(session: Session, models: list[str]) -> dict[str, ProviderCredential]:
+    names = set()
+    for model in models:
+        try:
+            names.add(split_model(model)[0])
+        except ValueError:
+            continue
+    found = session.scalars(select(ProviderCredential).where(ProviderCredential.name.in_(names)))
+    return {credential.name: credential for credential in found}
 
 
 __all__ = ["Previous", "RunStore", "Started"]

@@ -146,7 +146,7 @@ async def _mistral(api_key: str | None, base_url: str | None) -> list[str]:
     )
     try:
         listing = await client.models.list_async()
-        return [model.id for model in (listing.data or [])]
+        return [str(getattr(model, "id", "")) for model in (listing.data or []) if getattr(model, "id", None)]
     except Exception as exc:
         status = getattr(exc, "status_code", None)
         if status in (401, 403):

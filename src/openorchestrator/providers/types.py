@@ -95,6 +95,8 @@ class ProviderFailure(Exception):
         self.transient = transient
         self.retry_after = retry_after
         self.status = status
+        self.target: ModelTarget | None = None
+        """The model that failed, when one was asked."""
 
 
 _PYDANTIC_AI = ("pydantic_ai", "pydantic_ai.models.openai")
