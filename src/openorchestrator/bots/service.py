@@ -19,6 +19,7 @@ from openorchestrator.core.ids import new_id
 from openorchestrator.core.tz import is_timezone
 from openorchestrator.db.models import Bot, ProviderCredential, Run
 from openorchestrator.errors import InvalidInput, NotFound
+from openorchestrator.providers.service import offers_model, unknown_model_reason
 from openorchestrator.providers.types import split_model
 
 
@@ -126,12 +127,12 @@ async def _check(
             clash = clash.where(Bot.id != bot_id)
         if await session.scalar(clash):
             raise InvalidInput("name", f"another bot is already called {values['name']!r}")
-    names = set((await session.scalars(select(ProviderCredential.name))).all())
+    credentials = {row.name: row for row in await session.scalars(select(ProviderCredential))}
     if touched("model"):
-        _check_model("model", values["model"], names)
+        _check_model("model", values["model"], credentials)
     if touched("fallback_models"):
         for index, model in enumerate(values["fallback_models"]):
-            _check_model(f"fallback_models[{index}]", model, names)
+            _check_model(f"fallback_models[{index}]", model, credentials)
     if touched("timezone") and values["timezone"] is not None and not is_timezone(values["timezone"]):
         raise InvalidInput("timezone", f"unknown time zone {values['timezone']!r}; use e.g. Europe/Berlin")
     if (touched("schedule") or touched("timezone")) and values["schedule"]:
@@ -143,14 +144,17 @@ async def _check(
         await _check_on_complete(session, bot_id, values["on_complete"])
 
 
-def _check_model(field: str, model: str, credential_names: set[str]) -> None:
+def _check_model(field: str, model: str, credentials: dict[str, ProviderCredential]) -> None:
     try:
-        credential, _ = split_model(model)
+        credential_name, model_name = split_model(model)
     except ValueError as exc:
         raise InvalidInput(field, str(exc)) from None
-    if credential not in credential_names:
-        known = ", ".join(sorted(credential_names)) or "none yet"
-        raise InvalidInput(field, f"no AI provider named {credential!r} is set up (set up: {known})")
+    credential = credentials.get(credential_name)
+    if credential is None:
+        known = ", ".join(sorted(credentials)) or "none yet"
+        raise InvalidInput(field, f"no AI provider named {credential_name!r} is set up (set up: {known})")
+    if not offers_model(credential, model_name):
+        raise InvalidInput(field, unknown_model_reason(credential, model_name))
 
 
 async def _check_on_complete(session: AsyncSession, bot_id: str | None, targets: list[str]) -> None:

@@ -118,6 +118,19 @@ def to_read(credential: ProviderCredential) -> CredentialRead:
     return CredentialRead.model_validate(credential, from_attributes=True)
 
 
+def offers_model(credential: ProviderCredential, model_name: str) -> bool:
+    """Whether the credential's last key check listed the model (no list, e.g. saved unchecked: assume yes)."""
+    if not credential.models:
+        return True
+    names = set(credential.models)
+    return model_name in names or f"{model_name}:latest" in names  # Ollama: "llama3.1" is "llama3.1:latest"
+
+
+def unknown_model_reason(credential: ProviderCredential, model_name: str) -> str:
+    shown = ", ".join(credential.models[:8]) + (" …" if len(credential.models) > 8 else "")
+    return f"{credential.name!r} does not offer the model {model_name!r} (it offers: {shown})"
+
+
 def target_for(credential: ProviderCredential | None, box: SecretBox, model: str) -> ModelTarget:
     """The model a bot's `model` string names at its credential, with the key decrypted for the call.
 
@@ -132,6 +145,8 @@ def target_for(credential: ProviderCredential | None, box: SecretBox, model: str
     type_ = ProviderType(credential.type)
     if not PROVIDERS[type_].available:
         raise ProviderFailure("config_error", f"{PROVIDERS[type_].display_name} is not supported yet")
+    if not offers_model(credential, model_name):
+        raise ProviderFailure("config_error", unknown_model_reason(credential, model_name))
     try:
         sealed = credential.api_key_sealed
         api_key = box.open(sealed, purpose(credential.id)) if sealed else None
