@@ -53,6 +53,17 @@ async def read_credential(credential_id: str, request: Request) -> CredentialRea
         return service.to_read(await service.get_credential(session, credential_id))
 
 
+@router.post("/{credential_id}/check")
+async def recheck_credential(credential_id: str, request: Request) -> CredentialRead:
+    """Check the stored key again (after topping up, say): refreshes models, status and error message."""
+    svc = services_of(request)
+    async with svc.sessionmaker() as session:
+        credential = await service.recheck_credential(session, svc.box, svc.clock, credential_id, svc.language)
+        await session.commit()
+    svc.gateway_forget(credential_id)
+    return service.to_read(credential)
+
+
 @router.delete("/{credential_id}", status_code=204)
 async def delete_credential(credential_id: str, request: Request) -> Response:
     svc = services_of(request)

@@ -87,6 +87,27 @@ async def create_credential(
     return credential
 
 
+async def recheck_credential(
+    session: AsyncSession, box: SecretBox, clock: Clock, credential_id: str, language: Language
+) -> ProviderCredential:
+    """Check a stored credential's key again: refresh its models, and its status and message."""
+    credential = await get_credential(session, credential_id)
+    try:
+        sealed = credential.api_key_sealed
+        api_key = box.open(sealed, purpose(credential.id)) if sealed else None
+    except SecretError as exc:
+        credential.status, credential.error_message = "error", str(exc)
+        return credential
+    check = await check_key(ProviderType(credential.type), api_key, credential.base_url, language)
+    if check.valid:
+        credential.status, credential.error_message = "connected", None
+        credential.models = check.models or credential.models
+    else:
+        credential.status, credential.error_message = "error", check.error_message
+    credential.updated_at = clock.now()
+    return credential
+
+
 async def list_credentials(session: AsyncSession) -> list[ProviderCredential]:
     return list(await session.scalars(select(ProviderCredential).order_by(ProviderCredential.created_at)))
 
