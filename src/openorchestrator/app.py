@@ -17,12 +17,14 @@ from openorchestrator import __version__
 from openorchestrator.bots.router import router as bots_router
 from openorchestrator.config import Settings
 from openorchestrator.errors import AppError
+from openorchestrator.events.router import router as events_router
 from openorchestrator.providers.router import router as providers_router
 from openorchestrator.runs.router import router as runs_router
 from openorchestrator.security import GuardMiddleware
 from openorchestrator.services import Services, open_services
 from openorchestrator.settings.router import router as settings_router
 from openorchestrator.system.router import router as system_router
+from openorchestrator.usage.router import router as usage_router
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +53,8 @@ def create_app(config: Settings, *, services: Services | None = None) -> FastAPI
         docs_url="/docs",
         redoc_url=None,
     )
-    for router in (system_router, bots_router, runs_router, providers_router, settings_router):
+    routers = (system_router, bots_router, runs_router, providers_router, settings_router, usage_router, events_router)
+    for router in routers:
         app.include_router(router)
     _install_error_handlers(app)
     app.add_middleware(GuardMiddleware, allowed_hosts=config.allowed_hosts, access_token=config.access_token)

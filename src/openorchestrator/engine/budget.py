@@ -213,9 +213,14 @@ def check_budgets(
     unpriced = worst_case is None
     for budget in budgets:
         if budget.spent_usd + projected_extra > budget.limit_usd:
-            message = exceeded_message(budget, bot.name, worst_case, language)
             return BudgetVerdict(
-                budget.name, budget.limit_usd, budget.spent_usd, budget.period_start, message, worst_case, [], unpriced
+                exceeded=budget.name,
+                limit_usd=budget.limit_usd,
+                spent_usd=budget.spent_usd,
+                period_start=budget.period_start,
+                message=exceeded_message(budget, bot.name, worst_case, language),
+                worst_case_usd=worst_case,
+                unpriced=unpriced,
             )
     crossing = [
         _warning(budget, bot.name, projected_extra, warn_percent, language)

@@ -1,0 +1,35 @@
+"""Budget, usage and events tests: the app on a real migrated SQLite file, with its clock fixed at `NOW`, and a
+synchronous session on the same file (the kind the engine's run store uses)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import Session
+from tests.usage.usage_support import NOW, FixedClock
+
+from openorchestrator.config import Settings
+from openorchestrator.db.engine import _on_sqlite_connect
+from openorchestrator.engine.store import sync_url
+from openorchestrator.services import Services, open_services
+
+
+@pytest.fixture
+async def services(config: Settings) -> AsyncIterator[Services]:
+    svc = await open_services(config, clock=FixedClock(NOW))
+    try:
+        yield svc
+    finally:
+        await svc.close()
+
+
+@pytest.fixture
+def db(services: Services) -> Iterator[Session]:
+    """A sync session on the migrated database; tests commit what the app should see."""
+    engine = create_engine(sync_url(services.config.db_url))
+    event.listen(engine, "connect", _on_sqlite_connect)
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+    engine.dispose()
