@@ -20,10 +20,12 @@ from sqlalchemy.orm import Session
 
 from openorchestrator.core.i18n import run_error_message
 from openorchestrator.db.models import Bot, ProviderCredential, Run
+from openorchestrator.db.models.event import EventKind
+from openorchestrator.engine.budget import BudgetVerdict, record_budget_events, record_event
 from openorchestrator.engine.context import BotContext, build_context, read_notes
 from openorchestrator.engine.runlog import RunLog
 from openorchestrator.engine.states import RunStatus
-from openorchestrator.engine.store import Previous, Started
+from openorchestrator.engine.store import BudgetQuestion, Previous, Started
 from openorchestrator.providers.service import target_for
 from openorchestrator.providers.types import (
     PROVIDERS,
@@ -47,7 +49,9 @@ class Outcome:
     failure: ProviderFailure | None = None
     answered_by: ModelTarget | None = None
     credential_errors: dict[str, str] = field(default_factory=dict)
-    """Credentials that failed for a reason their owner must fix (invalid key, no credit): id → message."""
+    """Credentials that failed for a reason their owner must fix (invalid key, no credit): id → error code."""
+    budget: BudgetVerdict | None = None
+    """Set when a budget refused the run: the bot is paused and the event recorded when the run ends."""
 
 
 FALLBACK_CODES = frozenset(
@@ -165,6 +169,7 @@ class Executor:
             if isinstance(candidate, ProviderFailure):
                 log.warning(f"Fallback model skipped: {candidate.detail}")
                 continue
+            await self._within_budget(started, candidate, context, log, outcome)
             try:
                 await load_sdks(candidate.type)
                 completion = await self._engine.gateway.complete(
@@ -187,6 +192,34 @@ class Executor:
                 log.info(f"Answered by fallback model {candidate.label}.", fallback_index=index)
             return completion, candidate
         raise first or ProviderFailure("config_error", "no usable model")
+
+    async def _within_budget(
+        self, started: Started, target: ModelTarget, context: BotContext, log: RunLog, outcome: Outcome
+    ) -> None:
+        """Before any tokens are spent: would this call's worst case (prompt + max output) exceed a budget?"""
+        engine, bot = self._engine, started.bot
+        settings = engine.settings.current
+        if bot.budget_daily_usd is None and bot.budget_monthly_usd is None and settings.budget_monthly_usd is None:
+            return
+        question = BudgetQuestion(
+            bot=bot,
+            target=target,
+            prompt_tokens=context.tokens,
+            run_id=started.run.id,
+            global_monthly_usd=settings.budget_monthly_usd,
+            warn_percent=settings.budget_warn_percent,
+            timezone=settings.timezone,
+            language=settings.language,
+            now=engine.clock.now(),
+        )
+        verdict = await engine.store.check_budget(question)
+        if verdict.unpriced:
+            log.warning(f"No price is known for {target.label}: the budget check cannot count this run's own cost.")
+        for warning in verdict.warnings:
+            log.warning(warning.message, budget=warning.budget)
+        if not verdict.allowed:
+            outcome.budget = verdict
+            raise ProviderFailure("budget_exceeded", verdict.message or "budget exceeded")
 
     def _may_fall_back(self, failure: ProviderFailure, attempt: int) -> bool:
         return failure.code in FALLBACK_CODES or (failure.code == "rate_limited" and attempt > 1)
@@ -225,14 +258,34 @@ class Executor:
         values["log"] = log.entries
 
         def follow_ups(session: Session) -> list[Run]:
-            for credential_id, change in credential_updates.items():
-                session.execute(update(ProviderCredential).where(ProviderCredential.id == credential_id).values(change))
+            self._record_effects(session, started, outcome, credential_updates)
             if outcome.status == RunStatus.COMPLETED:
                 return engine.follow_ups(session, run, bot, values["output"], log)
             return [retry] if retry else []
 
         for follow_up in await engine.store.finish(run.id, outcome.status, values, follow_ups):
             engine.queue.submit(follow_up.id, follow_up.not_before)
+
+    def _record_effects(
+        self, session: Session, started: Started, outcome: Outcome, credential_updates: dict[str, dict[str, Any]]
+    ) -> None:
+        """What a run's ending changes beyond the run, in the same transaction: credentials, a paused bot, events."""
+        now, run, bot = self._engine.clock.now(), started.run, started.bot
+        for credential_id, change in credential_updates.items():
+            session.execute(update(ProviderCredential).where(ProviderCredential.id == credential_id).values(change))
+            if change["status"] == "error":
+                record_event(
+                    session,
+                    EventKind.CREDENTIAL_ERROR,
+                    change["error_message"],
+                    bot_id=bot.id,
+                    run_id=run.id,
+                    credential_id=credential_id,
+                    now=now,
+                )
+        if outcome.budget is not None:
+            session.execute(update(Bot).where(Bot.id == bot.id).values(enabled=False, updated_at=now))
+            record_budget_events(session, outcome.budget, bot=bot, run_id=run.id, now=now)
 
     def _credential_updates(self, started: Started, outcome: Outcome) -> dict[str, dict[str, Any]]:
         """Credentials whose key proved bad get status `error` with the message; a working one is `connected`."""
@@ -259,6 +312,8 @@ class Executor:
         if outcome.status == RunStatus.CANCELLED:
             return {"error_code": "cancelled", "error_message": run_error_message("cancelled", language)}
         failure = outcome.failure or ProviderFailure("internal", "no outcome")
+        if outcome.budget is not None and outcome.budget.message:
+            return {"error_code": failure.code, "error_message": outcome.budget.message}
         provider = PROVIDERS[target.type].display_name if isinstance(target, ModelTarget) else "?"
         model = target.model_name if isinstance(target, ModelTarget) else bot.model
         message = run_error_message(

@@ -20,10 +20,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from openorchestrator.core.i18n import Language
 from openorchestrator.db.engine import _on_sqlite_connect
 from openorchestrator.db.models import Bot, ProviderCredential, Run
+from openorchestrator.engine.budget import BudgetVerdict, check_budgets, record_budget_events, worst_case_cost
 from openorchestrator.engine.states import RunStatus, transition_statement
-from openorchestrator.providers.types import split_model
+from openorchestrator.providers.types import ModelTarget, split_model
 
 T = TypeVar("T")
 
@@ -111,6 +113,32 @@ class RunStore:
         run.status, run.started_at = RunStatus.RUNNING.value, started_at  # detached now: no second UPDATE
         return Started(run, bot, Previous(*previous) if previous else None, credentials)
 
+    # -- budgets ---------------------------------------------------------------------------------------
+    async def check_budget(self, question: BudgetQuestion) -> BudgetVerdict:
+        """Whether the run may call the model; budget warnings it brings are recorded at once."""
+        return await self._call(self._check_budget, question)
+
+    def _check_budget(self, q: BudgetQuestion) -> BudgetVerdict:
+        target, bot = q.target, q.bot
+        worst = worst_case_cost(
+            target.type.value, target.model_name, target.base_url, q.prompt_tokens, bot.max_output_tokens, at=q.now
+        )
+        with self._sessions() as session:
+            verdict = check_budgets(
+                session,
+                bot=bot,
+                settings_budget_monthly_usd=q.global_monthly_usd,
+                warn_percent=q.warn_percent,
+                tz=q.timezone,
+                now=q.now,
+                worst_case=worst,
+                language=q.language,
+            )
+            if verdict.allowed and verdict.warnings:
+                record_budget_events(session, verdict, bot=bot, run_id=q.run_id, now=q.now)
+                session.commit()
+        return verdict
+
     # -- finish ----------------------------------------------------------------------------------------
     async def finish(
         self,
@@ -134,6 +162,21 @@ class RunStore:
             session.add_all(runs)
             session.commit()
         return runs
+
+
+@dataclass(frozen=True)
+class BudgetQuestion:
+    """Everything the budget check needs, computed on the event loop, answered in the store's thread."""
+
+    bot: Bot
+    target: ModelTarget
+    prompt_tokens: int
+    run_id: str
+    global_monthly_usd: float | None
+    warn_percent: int
+    timezone: str
+    language: Language
+    now: datetime
 
 
 def _credentials_for(session: Session, models: list[str]) -> dict[str, ProviderCredential]:
