@@ -14,19 +14,30 @@ Replies are scripted with `fake.script(...)` / `fake.script_for_model(...)` usin
 
 from __future__ import annotations
 
-import contextlib
-import itertools
 import json
-import socket
-import sys
-import threading
 import time
-from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ._fake_http import (
+    DelayReply,
+    DropReply,
+    ErrorReply,
+    FakeHandler,
+    FakeServer,
+    HangReply,
+    RecordedRequest,
+    drop,
+    hang,
+    next_id,
+)
+from ._fake_http import (
+    dumps as _dumps,
+)
+from ._fake_http import (
+    split_text as _split_text,
+)
 
 __all__ = [
     "DEFAULT_MODELS",
@@ -89,35 +100,6 @@ class ToolCallsReply:
     content: str | None = None
     prompt_tokens: int = 10
     completion_tokens: int = 2
-
-
-@dataclass(frozen=True)
-class ErrorReply:
-    """An HTTP error with an OpenAI error body; `{model}` in its message becomes the requested model."""
-
-    status: int
-    body: Any
-    headers: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class HangReply:
-    """Accept the request, answer nothing for `seconds` (None: until stop()), then close the connection."""
-
-    seconds: float | None
-
-
-@dataclass(frozen=True)
-class DelayReply:
-    """Wait `seconds`, then answer with `reply`."""
-
-    seconds: float
-    reply: Reply
-
-
-@dataclass(frozen=True)
-class DropReply:
-    """Close the connection without sending any response."""
 
 
 Reply = TextReply | ToolCallsReply | ErrorReply | HangReply | DelayReply | DropReply
@@ -226,19 +208,9 @@ def context_too_long(max_tokens: int = 128000, requested: int = 130000) -> Error
     )
 
 
-def hang(seconds: float | None = None) -> HangReply:
-    """Send nothing for `seconds` (None: until stop()), then close the connection. stop() aborts the wait."""
-    return HangReply(seconds)
-
-
 def delay(seconds: float, reply: ReplyLike | None = None) -> DelayReply:
     """Answer with `reply` (default: "ok") after `seconds`. stop() aborts the wait."""
     return DelayReply(seconds, _coerce(reply) if reply is not None else _DEFAULT_REPLY)
-
-
-def drop() -> DropReply:
-    """Close the connection without a response."""
-    return DropReply()
 
 
 _DEFAULT_REPLY: Reply = TextReply("ok", 10, 2)
@@ -258,36 +230,7 @@ def _coerce(reply: ReplyLike) -> Reply:
     raise TypeError(f"not a scripted reply: {reply!r}")
 
 
-# --- recording -------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    """One request the fake received."""
-
-    method: str
-    path: str
-    headers: dict[str, str]
-    json: Any
-    received_at: float = field(default_factory=time.monotonic)
-
-    @property
-    def model(self) -> str | None:
-        """The `model` field of the JSON body, if any."""
-        return self.json.get("model") if isinstance(self.json, dict) else None
-
-    @property
-    def api_key(self) -> str | None:
-        """The bearer token of the `authorization` header, if any."""
-        auth = self.headers.get("authorization", "")
-        return auth[7:].strip() if auth[:7].lower() == "bearer " else None
-
-
 # --- server ----------------------------------------------------------------------------------------------
-
-
-def _dumps(obj: Any) -> bytes:
-    return json.dumps(obj, separators=(",", ":")).encode()
 
 
 def _error_body(message: str, code: str | None = None, param: str | None = None) -> dict[str, Any]:
@@ -313,150 +256,45 @@ def _usage(prompt_tokens: int, completion_tokens: int) -> dict[str, Any]:
     }
 
 
-def _split_text(content: str, pieces: int = 4) -> list[str]:
-    """Split `content` into a few stream deltas on word boundaries (spaces kept)."""
-    words = content.split(" ")
-    if len(words) <= 1:
-        return [content] if content else []
-    step = max(1, -(-len(words) // pieces))
-    out = [" ".join(words[i : i + step]) for i in range(0, len(words), step)]
-    return [chunk + " " for chunk in out[:-1]] + [out[-1]]
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    request_queue_size = 1024
-    fake: FakeOpenAI
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # Silent: a client that hangs up mid-request is expected. Anything else is kept in `fake.errors`.
-        exc = sys.exc_info()[1]
-        if exc is not None and not isinstance(exc, OSError):
-            self.fake._record_error(exc)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Handler(FakeHandler):
     server_version = "fake-openai/1.0"
-    sys_version = ""
-    disable_nagle_algorithm = True
-    wbufsize = 1 << 16  # headers and body leave in one write (avoids Nagle / delayed-ACK stalls)
-    server: _Server
 
-    # -- plumbing ------------------------------------------------------------------------------------------
+    def response_headers(self) -> Iterable[tuple[str, str]]:
+        return (("x-request-id", f"req_fake{next_id():016x}"), ("openai-version", "2020-10-01"))
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        pass
-
-    def version_string(self) -> str:
-        return self.server_version
-
-    def setup(self) -> None:
-        super().setup()
-        self.server.fake._track(self.connection, True)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        except OSError:
-            pass
-        finally:
-            self.server.fake._track(self.connection, False)
-
-    def _read_body(self) -> bytes:
-        if self.headers.get("transfer-encoding", "").lower() == "chunked":
-            parts: list[bytes] = []
-            while True:
-                size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(parts)
-                parts.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("content-length") or 0)
-        return self.rfile.read(length) if length else b""
-
-    def _send(
-        self, status: int, body: bytes, content_type: str = _JSON, headers: Iterable[tuple[str, str]] = ()
-    ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("x-request-id", f"req_fake{next(_ids):016x}")
-        self.send_header("openai-version", "2020-10-01")
-        for name, value in headers:
-            self.send_header(name, value)
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def _send_json(self, status: int, obj: Any, headers: Iterable[tuple[str, str]] = ()) -> None:
-        self._send(status, _dumps(obj), _JSON, headers)
-
-    def _drop(self) -> None:
-        self.close_connection = True
-        with contextlib.suppress(OSError):
-            self.connection.shutdown(socket.SHUT_RDWR)
+    def internal_error(self, exc: Exception) -> None:
+        self.send_json(500, {"error": {"message": repr(exc), "type": "server_error", "param": None}})
 
     # -- dispatch ------------------------------------------------------------------------------------------
 
-    def do_GET(self) -> None:
-        self._dispatch()
-
-    def do_POST(self) -> None:
-        self._dispatch()
-
-    def do_DELETE(self) -> None:
-        self._dispatch()
-
-    def _dispatch(self) -> None:
+    def route(self, path: str, body: Any, bad_json: bool, headers: Mapping[str, str]) -> None:
         fake = self.server.fake
-        raw = self._read_body()
-        try:
-            body: Any = json.loads(raw) if raw else None
-            bad_json = False
-        except ValueError:
-            body, bad_json = None, True
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        path = self.path.split("?", 1)[0]
-        fake._record(RecordedRequest(self.command, self.path, headers, body))
-        try:
-            if not self._authorized(headers):
-                return
-            if bad_json:
-                self._send_json(
-                    400,
-                    _error_body(
-                        "We could not parse the JSON body of your request. (HINT: This likely means you "
-                        "aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, "
-                        "but what was sent was not valid JSON. If you have trouble figuring out how to fix "
-                        "this, please contact us through our help center at help.openai.com.)"
-                    ),
-                )
-                return
-            if self.command == "POST" and path == "/v1/chat/completions":
-                self._chat_completions(body if isinstance(body, dict) else {})
-            elif self.command == "GET" and path == "/v1/models":
-                self._send_json(200, {"object": "list", "data": [fake._model_obj(m) for m in fake.models]})
-            elif self.command == "GET" and path.startswith("/v1/models/"):
-                model = path[len("/v1/models/") :]
-                if model in fake.models:
-                    self._send_json(200, fake._model_obj(model))
-                else:
-                    self._reply(model_not_found(model), model, stream=False, include_usage=False)
+        assert isinstance(fake, FakeOpenAI)
+        if not self._authorized(headers):
+            return
+        if bad_json:
+            self.send_json(
+                400,
+                _error_body(
+                    "We could not parse the JSON body of your request. (HINT: This likely means you "
+                    "aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, "
+                    "but what was sent was not valid JSON. If you have trouble figuring out how to fix "
+                    "this, please contact us through our help center at help.openai.com.)"
+                ),
+            )
+            return
+        if self.command == "POST" and path == "/v1/chat/completions":
+            self._chat_completions(body if isinstance(body, dict) else {})
+        elif self.command == "GET" and path == "/v1/models":
+            self.send_json(200, {"object": "list", "data": [fake._model_obj(m) for m in fake.models]})
+        elif self.command == "GET" and path.startswith("/v1/models/"):
+            model = path[len("/v1/models/") :]
+            if model in fake.models:
+                self.send_json(200, fake._model_obj(model))
             else:
-                self._send_json(404, _error_body(f"Invalid URL ({self.command} {path})"))
-        except OSError:
-            self.close_connection = True  # client went away (e.g. timed out); nothing to tell it
-        except Exception as exc:  # a bug in the fake: record it and answer like OpenAI's 500
-            fake._record_error(exc)
-            self.close_connection = True
-            with contextlib.suppress(OSError):
-                self._send_json(500, {"error": {"message": repr(exc), "type": "server_error", "param": None}})
+                self._reply(model_not_found(model), model, stream=False, include_usage=False)
+        else:
+            self.send_json(404, _error_body(f"Invalid URL ({self.command} {path})"))
 
     def _authorized(self, headers: Mapping[str, str]) -> bool:
         keys = self.server.fake.api_keys
@@ -473,10 +311,10 @@ class _Handler(BaseHTTPRequestHandler):
                 "(with blank username) if you're accessing the API from your browser and are prompted for "
                 f"a username. You can obtain an API key from {_API_KEYS_URL}."
             )
-            self._send_json(401, _error_body(message))
+            self.send_json(401, _error_body(message))
         else:
             message = f"Incorrect API key provided: {_mask_key(key)}. You can find your API key at {_API_KEYS_URL}."
-            self._send_json(401, _error_body(message, code="invalid_api_key"))
+            self.send_json(401, _error_body(message, code="invalid_api_key"))
         return False
 
     # -- chat completions ----------------------------------------------------------------------------------
@@ -488,19 +326,11 @@ class _Handler(BaseHTTPRequestHandler):
         include_usage = bool(isinstance(options, dict) and options.get("include_usage"))
         self._reply(self.server.fake._next_reply(model), model, stream, include_usage)
 
-    def _reply(self, reply: Reply, model: str, stream: bool, include_usage: bool) -> None:
-        stop_event = self.server.fake._stop_event
-        while isinstance(reply, DelayReply):
-            if stop_event.wait(reply.seconds):
-                self._drop()
-                return
-            reply = reply.reply
-        if isinstance(reply, HangReply):
-            stop_event.wait(reply.seconds)
-            self._drop()
-        elif isinstance(reply, DropReply):
-            self._drop()
-        elif isinstance(reply, ErrorReply):
+    def _reply(self, scripted: Reply, model: str, stream: bool, include_usage: bool) -> None:
+        reply: TextReply | ToolCallsReply | ErrorReply | None = self.resolve(scripted)
+        if reply is None:
+            return
+        if isinstance(reply, ErrorReply):
             body = reply.body
             if isinstance(body, dict) and isinstance(body.get("error"), dict):
                 message = body["error"].get("message")
@@ -508,16 +338,13 @@ class _Handler(BaseHTTPRequestHandler):
                     body = {**body, "error": {**body["error"], "message": message.replace("{model}", model)}}
             if isinstance(body, (bytes, str)):
                 raw = body.encode() if isinstance(body, str) else body
-                self._send(reply.status, raw, "text/html; charset=utf-8", reply.headers)
+                self.send(reply.status, raw, "text/html; charset=utf-8", reply.headers)
             else:
-                self._send_json(reply.status, body, reply.headers)
+                self.send_json(reply.status, body, reply.headers)
         elif stream:
-            self._send(200, _sse(reply, model, include_usage), _SSE)
+            self.send(200, _sse(reply, model, include_usage), _SSE)
         else:
-            self._send_json(200, _completion(reply, model))
-
-
-_ids = itertools.count(1)
+            self.send_json(200, _completion(reply, model))
 
 
 def _message_tool_calls(reply: ToolCallsReply, completion_id: int) -> list[dict[str, Any]]:
@@ -532,7 +359,7 @@ def _message_tool_calls(reply: ToolCallsReply, completion_id: int) -> list[dict[
 
 
 def _completion(reply: TextReply | ToolCallsReply, model: str) -> dict[str, Any]:
-    n = next(_ids)
+    n = next_id()
     message: dict[str, Any] = {
         "role": "assistant",
         "content": reply.content,
@@ -557,7 +384,7 @@ def _completion(reply: TextReply | ToolCallsReply, model: str) -> dict[str, Any]
 
 
 def _sse(reply: TextReply | ToolCallsReply, model: str, include_usage: bool) -> bytes:
-    n = next(_ids)
+    n = next_id()
     base: dict[str, Any] = {
         "id": f"chatcmpl-fake{n:016x}",
         "object": "chat.completion.chunk",
@@ -599,7 +426,7 @@ def _sse(reply: TextReply | ToolCallsReply, model: str, include_usage: bool) -> 
     return b"".join(out)
 
 
-class FakeOpenAI:
+class FakeOpenAI(FakeServer):
     """A fake OpenAI API server. Use as `with FakeOpenAI() as fake:` or with `start()` / `stop()`.
 
     Args:
@@ -608,75 +435,24 @@ class FakeOpenAI:
         default_reply: the reply when nothing is scripted (default: text "ok", usage 10/2).
     """
 
+    handler_class = _Handler
+    thread_name = "fake-openai"
+    DEFAULT_REPLY: ClassVar[Reply] = _DEFAULT_REPLY
+    default_reply: Reply
+
     def __init__(
         self,
         api_keys: Iterable[str] | None = None,
         models: Sequence[str] = DEFAULT_MODELS,
         default_reply: ReplyLike | None = None,
     ) -> None:
-        self.api_keys: frozenset[str] | None = frozenset(api_keys) if api_keys is not None else None
-        self.models: list[str] = list(models)
-        self.default_reply: Reply = _coerce(default_reply) if default_reply is not None else _DEFAULT_REPLY
-        self._lock = threading.Lock()
-        self._recorded = threading.Condition(self._lock)
-        self._queue: deque[Reply] = deque()
-        self._model_queues: dict[str, deque[Reply]] = {}
-        self._model_defaults: dict[str, Reply] = {}
-        self._requests: list[RecordedRequest] = []
-        self._errors: list[BaseException] = []
-        self._connections: set[socket.socket] = set()
-        self._stop_event = threading.Event()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__(api_keys, models, default_reply)
 
-    # -- lifecycle -----------------------------------------------------------------------------------------
-
-    def start(self) -> FakeOpenAI:
-        """Bind 127.0.0.1 on an ephemeral port and serve in a daemon thread. Returns self."""
-        if self._server is not None:
-            return self
-        self._stop_event.clear()
-        server = _Server(("127.0.0.1", 0), _Handler)
-        server.fake = self
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-openai", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving, abort hangs and delays, and close open connections. Returns promptly."""
-        server, self._server = self._server, None
-        if server is None:
-            return
-        self._stop_event.set()
-        server.shutdown()
-        server.server_close()
-        with self._lock:
-            connections = list(self._connections)
-        for conn in connections:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-        if self._thread is not None:
-            self._thread.join(timeout=1)
-            self._thread = None
-
-    def __enter__(self) -> FakeOpenAI:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
+    @classmethod
+    def coerce(cls, reply: Any) -> Reply:
+        return _coerce(reply)
 
     # -- addresses -----------------------------------------------------------------------------------------
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("FakeOpenAI is not running")
-        return int(self._server.server_address[1])
 
     @property
     def base_url(self) -> str:
@@ -692,96 +468,32 @@ class FakeOpenAI:
 
     def script(self, *replies: ReplyLike) -> None:
         """Queue replies, consumed in order by chat completion requests."""
-        coerced = [_coerce(r) for r in replies]
-        with self._lock:
-            self._queue.extend(coerced)
+        super().script(*replies)
 
     def script_for_model(self, model: str, *replies: ReplyLike) -> None:
         """Queue replies for requests naming `model`; they take precedence over the shared queue."""
-        coerced = [_coerce(r) for r in replies]
-        with self._lock:
-            self._model_queues.setdefault(model, deque()).extend(coerced)
+        super().script_for_model(model, *replies)
 
     def set_default(self, reply: ReplyLike, model: str | None = None) -> None:
         """Set the sticky reply used when nothing is queued: for `model` only, or for all models.
 
         Order: the model's queue, the model's default, the shared queue, the global default.
         """
-        coerced = _coerce(reply)
-        with self._lock:
-            if model is None:
-                self.default_reply = coerced
-            else:
-                self._model_defaults[model] = coerced
-
-    @property
-    def pending(self) -> int:
-        """How many scripted replies (shared and per-model) are not consumed yet."""
-        with self._lock:
-            return len(self._queue) + sum(len(q) for q in self._model_queues.values())
-
-    def reset(self) -> None:
-        """Drop queued replies, per-model defaults and recorded requests; restore the default reply."""
-        with self._lock:
-            self._queue.clear()
-            self._model_queues.clear()
-            self._model_defaults.clear()
-            self._requests.clear()
-            self._errors.clear()
-            self.default_reply = _DEFAULT_REPLY
+        super().set_default(reply, model)
 
     # -- recording -----------------------------------------------------------------------------------------
 
     @property
     def requests(self) -> list[RecordedRequest]:
         """A snapshot of every request received so far, in arrival order."""
-        with self._lock:
-            return list(self._requests)
-
-    def wait_for_requests(self, count: int, timeout: float = 5.0) -> bool:
-        """Block until at least `count` requests were received (True) or `timeout` passed (False)."""
-        with self._recorded:
-            return self._recorded.wait_for(lambda: len(self._requests) >= count, timeout)
+        return super().requests
 
     @property
     def chat_requests(self) -> list[RecordedRequest]:
         """The recorded `POST /v1/chat/completions` requests."""
         return [r for r in self.requests if r.method == "POST" and r.path.startswith("/v1/chat/completions")]
 
-    @property
-    def errors(self) -> list[BaseException]:
-        """Unexpected exceptions raised inside the fake (should stay empty)."""
-        with self._lock:
-            return list(self._errors)
-
     # -- internals used by the handler ---------------------------------------------------------------------
-
-    def _record(self, request: RecordedRequest) -> None:
-        with self._lock:
-            self._requests.append(request)
-            self._recorded.notify_all()
-
-    def _record_error(self, exc: BaseException) -> None:
-        with self._lock:
-            self._errors.append(exc)
-
-    def _track(self, conn: socket.socket, add: bool) -> None:
-        with self._lock:
-            if add:
-                self._connections.add(conn)
-            else:
-                self._connections.discard(conn)
-
-    def _next_reply(self, model: str) -> Reply:
-        with self._lock:
-            queue = self._model_queues.get(model)
-            if queue:
-                return queue.popleft()
-            if model in self._model_defaults:
-                return self._model_defaults[model]
-            if self._queue:
-                return self._queue.popleft()
-            return self.default_reply
 
     def _model_obj(self, model: str) -> dict[str, Any]:
         return {"id": model, "object": "model", "created": 1700000000, "owned_by": "system"}
