@@ -39,10 +39,10 @@ PROVIDERS: dict[ProviderType, ProviderInfo] = {
     for info in (
         ProviderInfo(ProviderType.OPENAI, "OpenAI", True, False, None, True),
         ProviderInfo(ProviderType.OPENAI_COMPATIBLE, "OpenAI-compatible", False, True, None, True),
-        ProviderInfo(ProviderType.ANTHROPIC, "Anthropic", True, False, None, False),
-        ProviderInfo(ProviderType.GOOGLE, "Google Gemini", True, False, None, False),
-        ProviderInfo(ProviderType.MISTRAL, "Mistral", True, False, None, False),
-        ProviderInfo(ProviderType.OLLAMA, "Ollama", False, False, "http://localhost:11434", False),
+        ProviderInfo(ProviderType.ANTHROPIC, "Anthropic", True, False, None, True),
+        ProviderInfo(ProviderType.GOOGLE, "Google Gemini", True, False, None, True),
+        ProviderInfo(ProviderType.MISTRAL, "Mistral", True, False, None, True),
+        ProviderInfo(ProviderType.OLLAMA, "Ollama", False, False, "http://localhost:11434", True),
     )
 }
 
