@@ -57,6 +57,9 @@ async def world(_engine_world: World) -> AsyncIterator[World]:
     w.fake.api_keys = frozenset({TEST_KEY})
     response = await w.client.patch("/api/settings", json=DEFAULT_SETTINGS)
     assert response.status_code == 200, response.text
+    # A test that made the provider reject the key leaves the credential marked `error`: check it again.
+    checked = await w.client.post(f"/api/providers/{w.credential['id']}/check")
+    assert checked.json()["status"] == "connected", checked.text
     yield w
     # Clean slate for the next test: deleting the bots cancels their runs (waiting and running) and removes
     # their runs and folders; then nothing may be left running or waiting.

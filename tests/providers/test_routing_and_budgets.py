@@ -8,12 +8,12 @@ from typing import Any
 
 import httpx2
 import pytest
+from tests.conftest import TEST_KEY, make_bot, wait_for_run
+from tests.support.fake_openai import FakeOpenAI, error, rate_limited, server_error, text
 
 from openorchestrator.core.ids import new_id
 from openorchestrator.db.models import Run
 from openorchestrator.services import Services
-from tests.conftest import TEST_KEY, make_bot, wait_for_run
-from tests.support.fake_openai import FakeOpenAI, error, rate_limited, server_error, text
 
 
 @pytest.fixture
@@ -67,11 +67,19 @@ async def test_an_invalid_key_marks_its_credential_and_the_fallback_answers(
     assert marked["status"] == "error" and "Key ungültig" in marked["error_message"], marked
     events = (await client.get("/api/events", params={"kind": "credential_error"})).json()
     assert [event["credential_id"] for event in events] == [credential["id"]], events
-    # A later success through that credential sets it back to connected.
-    await make_bot(client, name="Second")
-    second = (await client.get("/api/bots")).json()[-1]
-    assert (await _run(client, second["id"]))["status"] == "completed"
-    assert (await client.get(f"/api/providers/{credential['id']}")).json()["status"] == "connected"
+    # Until its key is checked again, the credential is not used: the bot's next run goes to the fallback at once.
+    again = await _run(client, bot["id"])
+    assert (again["status"], again["model"]) == ("completed", "backup:gpt-4.1-mini"), again
+    assert len(fake.chat_requests) == 1
+    # Bots without a fallback fail before any call, saying what to fix.
+    alone = await make_bot(client, name="Alone")
+    refused = await _run(client, alone["id"])
+    assert (refused["status"], refused["error_code"]) == ("failed", "config_error"), refused
+    assert "Key ungültig" in refused["error_message"]
+    # Checked again (the key works now), it is connected and used again.
+    checked = (await client.post(f"/api/providers/{credential['id']}/check")).json()
+    assert checked["status"] == "connected"
+    assert (await _run(client, alone["id"]))["status"] == "completed"
 
 
 async def test_all_models_failing_ends_with_the_bots_own_error(

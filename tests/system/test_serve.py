@@ -141,6 +141,9 @@ def _wait_for_run(server: ServerProcess, http: httpx2.Client, run_id: str, timeo
 def test_a_transient_failure_is_retried_once(server: ServerProcess, fake: FakeOpenAI) -> None:
     fake.script_for_model("gpt-4o-mini", rate_limited(), text("second try"))  # the retry waits 0.2 s
     with server.client() as http:
+        # An earlier test ran into "no credit" with this credential, which marks it; check it again first.
+        openai = next(credential for credential in http.get("/api/providers").json() if credential["name"] == "openai")
+        assert http.post(f"/api/providers/{openai['id']}/check").json()["status"] == "connected"
         run_id = _start_run(http, _make_bot(http, "Flaky", "openai:gpt-4o-mini"))
         first = _wait_for_run(server, http, run_id, timeout=20)
         assert (first["status"], first["error_code"]) == ("failed", "rate_limited"), first

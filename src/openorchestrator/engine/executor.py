@@ -131,9 +131,10 @@ class Executor:
         bot, run, primary = started.bot, started.run, candidates[0]
         outcome = Outcome(RunStatus.FAILED)
         try:
-            if isinstance(primary, ProviderFailure):
-                raise primary  # preflight: the bot's own model is not usable; say what to fix
-            await load_sdks(primary.type)  # the one-time import is the app's start-up, not the bot's time
+            usable = [candidate for candidate in candidates if isinstance(candidate, ModelTarget)]
+            if not usable:
+                raise primary  # preflight: no model of the bot is usable; say what to fix
+            await load_sdks(usable[0].type)  # the one-time import is the app's start-up, not the bot's time
             async with asyncio.timeout(bot.max_runtime_seconds) as scope:
                 outcome.completion, outcome.answered_by = await self._ask(started, candidates, log, outcome)
                 outcome.status = RunStatus.COMPLETED
@@ -167,7 +168,7 @@ class Executor:
         first: ProviderFailure | None = None
         for index, candidate in enumerate(candidates):
             if isinstance(candidate, ProviderFailure):
-                log.warning(f"Fallback model skipped: {candidate.detail}")
+                log.warning(f"Model skipped: {candidate.detail}", error_code=candidate.code)
                 continue
             await self._within_budget(started, candidate, context, log, outcome)
             try:

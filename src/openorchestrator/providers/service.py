@@ -168,6 +168,10 @@ def target_for(credential: ProviderCredential | None, box: SecretBox, model: str
         raise ProviderFailure("config_error", f"{PROVIDERS[type_].display_name} is not supported yet")
     if not offers_model(credential, model_name):
         raise ProviderFailure("config_error", unknown_model_reason(credential, model_name))
+    if credential.status == "error":  # a key found invalid, an account found empty: fix first, then check again
+        raise ProviderFailure(
+            "config_error", f"{credential.name}: {credential.error_message} (then check it again in the settings)"
+        )
     try:
         sealed = credential.api_key_sealed
         api_key = box.open(sealed, purpose(credential.id)) if sealed else None
