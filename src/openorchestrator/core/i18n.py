@@ -54,6 +54,29 @@ RUN_ERRORS: dict[str, dict[Language, str]] = {
         "de": "Einstellung fehlt: {detail}",
         "en": "Setting missing: {detail}",
     },
+    "config_no_credential": {
+        "de": "Kein KI-Anbieter namens „{name}“ eingerichtet — bitte unter Einstellungen anlegen oder das Modell "
+        "des Bots ändern.",
+        "en": "No AI provider named “{name}” is set up — add it in the settings or change the bot's model.",
+    },
+    "config_model_not_offered": {
+        "de": "„{name}“ bietet das Modell „{model}“ nicht an — bitte ein anderes Modell wählen oder den Key "
+        "erneut prüfen.",
+        "en": "“{name}” does not offer the model “{model}” — choose another model or check the key again.",
+    },
+    "config_credential_error": {
+        "de": "„{name}“: {message} Danach den Key in den Einstellungen erneut prüfen.",
+        "en": "“{name}”: {message} Then check the key again in the settings.",
+    },
+    "config_bad_model": {
+        "de": "Das Modell „{model}“ hat nicht die Form „Anbieter:Modell“.",
+        "en": "The model “{model}” is not of the form “provider:model”.",
+    },
+    "config_secret": {
+        "de": "Der gespeicherte Key von „{name}“ lässt sich nicht entschlüsseln (wurde secret.key ersetzt?) — "
+        "bitte den Key neu eintragen.",
+        "en": "The stored key of “{name}” cannot be decrypted (was secret.key replaced?) — please enter the key again.",
+    },
     "interrupted": {
         "de": "Die App wurde beendet, während der Bot lief.",
         "en": "The app stopped while the bot was running.",

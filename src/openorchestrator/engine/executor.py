@@ -133,6 +133,7 @@ class Executor:
         try:
             usable = [candidate for candidate in candidates if isinstance(candidate, ModelTarget)]
             if not usable:
+                assert isinstance(primary, ProviderFailure)
                 raise primary  # preflight: no model of the bot is usable; say what to fix
             await load_sdks(usable[0].type)  # the one-time import is the app's start-up, not the bot's time
             async with asyncio.timeout(bot.max_runtime_seconds) as scope:
@@ -317,6 +318,11 @@ class Executor:
             return {"error_code": failure.code, "error_message": outcome.budget.message}
         provider = PROVIDERS[target.type].display_name if isinstance(target, ModelTarget) else "?"
         model = target.model_name if isinstance(target, ModelTarget) else bot.model
+        if failure.wording:
+            return {
+                "error_code": failure.code,
+                "error_message": run_error_message(failure.wording, language, **failure.values),
+            }
         message = run_error_message(
             failure.code,
             language,

@@ -191,5 +191,4 @@ def _entry(type_: ProviderType, language: Language) -> dict[str, Any]:
             {"name": m["name"], "tier": m["tier"], "description": m[language]} for m in entry["models"]
         ],
         "notes": entry["notes"][language] if entry["notes"] else None,
-        "available": info.available,
     }

@@ -26,10 +26,9 @@ def purpose(credential_id: str) -> str:
     return f"credential:{credential_id}"
 
 
-def require_available(type_: ProviderType, base_url: str | None, api_key: str | None) -> None:
+def require_setup(type_: ProviderType, base_url: str | None, api_key: str | None) -> None:
+    """What a type needs before its key can be checked: a base URL, a key."""
     info = PROVIDERS[type_]
-    if not info.available:
-        raise InvalidInput("type", f"{info.display_name} is not supported yet in this version")
     if info.needs_base_url and not base_url:
         raise InvalidInput("base_url", f"is required for {info.display_name} (e.g. http://localhost:1234/v1)")
     if info.needs_key and not api_key:
@@ -39,7 +38,7 @@ def require_available(type_: ProviderType, base_url: str | None, api_key: str | 
 async def validate_key(
     type_: ProviderType, api_key: str | None, base_url: str | None, language: Language
 ) -> KeyValidationRead:
-    require_available(type_, base_url, api_key)
+    require_setup(type_, base_url, api_key)
     return to_read_check(await check_key(type_, api_key, base_url, language))
 
 
@@ -59,7 +58,7 @@ async def create_credential(
     validate: bool,
     language: Language,
 ) -> ProviderCredential:
-    require_available(data.type, data.base_url, data.api_key)
+    require_setup(data.type, data.base_url, data.api_key)
     name = data.name or data.type.value
     if await session.scalar(select(ProviderCredential.id).where(ProviderCredential.name == name)):
         raise InvalidInput("name", f"a credential named {name!r} already exists; choose another name")
@@ -160,23 +159,24 @@ def target_for(credential: ProviderCredential | None, box: SecretBox, model: str
     try:
         credential_name, model_name = split_model(model)
     except ValueError as exc:
-        raise ProviderFailure("config_error", f"model {model!r}: {exc}") from None
+        raise ProviderFailure.config("config_bad_model", f"model {model!r}: {exc}", model=model) from None
     if credential is None or credential.name != credential_name:
-        raise ProviderFailure("config_error", f"no AI provider named {credential_name!r} is set up")
+        detail = f"no AI provider named {credential_name!r} is set up"
+        raise ProviderFailure.config("config_no_credential", detail, name=credential_name)
     type_ = ProviderType(credential.type)
-    if not PROVIDERS[type_].available:
-        raise ProviderFailure("config_error", f"{PROVIDERS[type_].display_name} is not supported yet")
     if not offers_model(credential, model_name):
-        raise ProviderFailure("config_error", unknown_model_reason(credential, model_name))
+        detail = unknown_model_reason(credential, model_name)
+        raise ProviderFailure.config("config_model_not_offered", detail, name=credential.name, model=model_name)
     if credential.status == "error":  # a key found invalid, an account found empty: fix first, then check again
-        raise ProviderFailure(
-            "config_error", f"{credential.name}: {credential.error_message} (then check it again in the settings)"
+        detail = f"{credential.name}: {credential.error_message}"
+        raise ProviderFailure.config(
+            "config_credential_error", detail, name=credential.name, message=credential.error_message or ""
         )
     try:
         sealed = credential.api_key_sealed
         api_key = box.open(sealed, purpose(credential.id)) if sealed else None
     except SecretError as exc:
-        raise ProviderFailure("config_error", str(exc)) from None
+        raise ProviderFailure.config("config_secret", str(exc), name=credential.name) from None
     return ModelTarget(
         credential_id=credential.id,
         credential_name=credential.name,

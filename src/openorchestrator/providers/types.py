@@ -30,19 +30,17 @@ class ProviderInfo:
     needs_key: bool
     needs_base_url: bool
     default_base_url: str | None
-    available: bool
-    """False for the types whose adapters arrive with the providers issue; they are refused with a clear message."""
 
 
 PROVIDERS: dict[ProviderType, ProviderInfo] = {
     info.type: info
     for info in (
-        ProviderInfo(ProviderType.OPENAI, "OpenAI", True, False, None, True),
-        ProviderInfo(ProviderType.OPENAI_COMPATIBLE, "OpenAI-compatible", False, True, None, True),
-        ProviderInfo(ProviderType.ANTHROPIC, "Anthropic", True, False, None, True),
-        ProviderInfo(ProviderType.GOOGLE, "Google Gemini", True, False, None, True),
-        ProviderInfo(ProviderType.MISTRAL, "Mistral", True, False, None, True),
-        ProviderInfo(ProviderType.OLLAMA, "Ollama", False, False, "http://localhost:11434", True),
+        ProviderInfo(ProviderType.OPENAI, "OpenAI", True, False, None),
+        ProviderInfo(ProviderType.OPENAI_COMPATIBLE, "OpenAI-compatible", False, True, None),
+        ProviderInfo(ProviderType.ANTHROPIC, "Anthropic", True, False, None),
+        ProviderInfo(ProviderType.GOOGLE, "Google Gemini", True, False, None),
+        ProviderInfo(ProviderType.MISTRAL, "Mistral", True, False, None),
+        ProviderInfo(ProviderType.OLLAMA, "Ollama", False, False, "http://localhost:11434"),
     )
 }
 
@@ -97,6 +95,16 @@ class ProviderFailure(Exception):
         self.status = status
         self.target: ModelTarget | None = None
         """The model that failed, when one was asked."""
+        self.wording: str | None = None
+        """A more precise message than the code's (a key of core/i18n.RUN_ERRORS), with `values` for it."""
+        self.values: dict[str, object] = {}
+
+    @classmethod
+    def config(cls, wording: str, detail: str, **values: object) -> ProviderFailure:
+        """A `config_error`: something the owner must set up or fix, said precisely in their language."""
+        failure = cls("config_error", detail)
+        failure.wording, failure.values = wording, values
+        return failure
 
 
 _PYDANTIC_AI = ("pydantic_ai", "pydantic_ai.models.openai")
