@@ -59,9 +59,8 @@ def _anthropic(target: ModelTarget) -> Model:
     from pydantic_ai.models.anthropic import AnthropicModel
     from pydantic_ai.providers.anthropic import AnthropicProvider
 
-    client = AsyncAnthropic(
-        api_key=target.api_key, base_url=target.base_url, max_retries=0, timeout=REQUEST_TIMEOUT_SECONDS
-    )
+    # The SDK's default timeout is kept: with it the SDK makes long answers stream, as Anthropic asks.
+    client = AsyncAnthropic(api_key=target.api_key, base_url=target.base_url, max_retries=0)
     return AnthropicModel(target.model_name, provider=AnthropicProvider(anthropic_client=client))
 
 

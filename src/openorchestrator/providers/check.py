@@ -128,10 +128,10 @@ def _google_failure(exc: Any) -> _Failed:
     code = getattr(exc, "code", None)
     if code in (401, 403) or "API_KEY_INVALID" in text:
         return _Failed("invalid_key")
-    if code == 429:
-        if "billing" in text.lower() or "per day" in text.lower():
-            return _Failed("quota_exhausted")
-        return _Failed("rate_limited", valid=True)
+    if code == 429:  # every 429 says "check your plan and billing"; only a daily quota is out until tomorrow
+        return _Failed("quota_exhausted") if "PerDay" in text else _Failed("rate_limited", valid=True)
+    if "FAILED_PRECONDITION" in text and "billing" in text.lower():
+        return _Failed("quota_exhausted")
     if code == 404:
         return _Failed("unreachable", wording="wrong_base_url")
     return _Failed("provider_error")
@@ -167,11 +167,14 @@ async def _ollama(api_key: str | None, base_url: str | None) -> list[str]:
     import httpx2
 
     base = (base_url or "http://localhost:11434").rstrip("/").removesuffix("/v1")
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}  # an Ollama behind a proxy with a key
     try:
         async with httpx2.AsyncClient(timeout=CHECK_TIMEOUT_SECONDS) as http:
-            response = await http.get(f"{base}/api/tags")
+            response = await http.get(f"{base}/api/tags", headers=headers)
     except httpx2.HTTPError:
         raise _Failed("unreachable", wording="ollama_down") from None
+    if response.status_code in (401, 403):
+        raise _Failed("invalid_key")
     if response.status_code == 404:
         raise _Failed("unreachable", wording="wrong_base_url")
     if response.status_code != 200:

@@ -89,12 +89,21 @@ def classify(exc: BaseException) -> ProviderFailure:
         (e.ModelServerError, "provider_error", True),
         (e.ModelRequestRejectedError, "provider_error", False),
     ]
+    if isinstance(exc, e.ModelRequestRejectedError) and _names_unknown_model(exc):
+        return ProviderFailure("model_not_found", detail, status=status)
     for kind, code, transient in table:
         if isinstance(exc, kind):
             return ProviderFailure(code, detail, transient=transient, retry_after=retry_after, status=status)
     if isinstance(exc, e.ModelHTTPError):
         return ProviderFailure("provider_error", detail, transient=exc.status_code >= 500, status=status)
     return ProviderFailure("provider_error", detail, status=status)
+
+
+def _names_unknown_model(exc: BaseException) -> bool:
+    """Mistral answers an unknown model with 400 `invalid_model` (code 1500), not 404."""
+    code = str(getattr(exc, "provider_error_code", "") or "")
+    kind = str(getattr(exc, "provider_error_type", "") or "")
+    return code == "1500" or kind == "invalid_model"
 
 
 def _detail(exc: BaseException) -> str:
