@@ -125,6 +125,10 @@ KEY_CHECKS: dict[str, dict[Language, str]] = {
         "de": "Unter {url} antwortet keine OpenAI-kompatible API — stimmt die Adresse (oft mit /v1 am Ende)?",
         "en": "No OpenAI-compatible API answers at {url} — is the address right (often ending in /v1)?",
     },
+    "wrong_base_url_plain": {
+        "de": "Unter {url} antwortet nicht die erwartete API — stimmt die Adresse?",
+        "en": "The expected API does not answer at {url} — is the address right?",
+    },
     "provider_error": {
         "de": "Der Anbieter hat mit einem Fehler geantwortet — bitte später noch einmal versuchen.",
         "en": "The provider answered with an error — please try again later.",

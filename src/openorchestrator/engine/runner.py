@@ -127,6 +127,7 @@ class RunEngine:
 
     def _new_run(self, bot_id: str, run_input: str | None, trigger: Trigger, **values: Any) -> Run:
         values.setdefault("attempt", 1)
+        values.setdefault("created_at", self.clock.now())
         return Run(
             id=new_id(),
             bot_id=bot_id,
@@ -134,7 +135,6 @@ class RunEngine:
             trigger=trigger.value,
             input=run_input,
             log=[],
-            created_at=self.clock.now(),
             **values,
         )
 
@@ -152,6 +152,7 @@ class RunEngine:
             retry_of=run.id,
             not_before=not_before,
             parent_run_id=run.parent_run_id,
+            created_at=now,
         )
         seconds = round((not_before - now).total_seconds(), 1)
         run_log.info(f"Retrying once in {seconds} s as run {retry.id}.", retry_run_id=retry.id)

@@ -91,7 +91,7 @@ async def _anthropic(api_key: str | None, base_url: str | None) -> list[str]:
             raise _Failed("quota_exhausted") from None
         raise _Failed("provider_error") from None
     except anthropic.NotFoundError:
-        raise _Failed("unreachable", wording="wrong_base_url") from None
+        raise _Failed("unreachable", wording="wrong_base_url_plain") from None
     except anthropic.APIConnectionError:
         raise _Failed("unreachable") from None
     except anthropic.APIStatusError:
@@ -133,7 +133,7 @@ def _google_failure(exc: Any) -> _Failed:
     if "FAILED_PRECONDITION" in text and "billing" in text.lower():
         return _Failed("quota_exhausted")
     if code == 404:
-        return _Failed("unreachable", wording="wrong_base_url")
+        return _Failed("unreachable", wording="wrong_base_url_plain")
     return _Failed("provider_error")
 
 
@@ -154,7 +154,7 @@ async def _mistral(api_key: str | None, base_url: str | None) -> list[str]:
         if status == 429:
             raise _Failed("rate_limited", valid=True) from None
         if status == 404:
-            raise _Failed("unreachable", wording="wrong_base_url") from None
+            raise _Failed("unreachable", wording="wrong_base_url_plain") from None
         if status is not None:
             raise _Failed("provider_error") from None
         if _is_connection_error(exc):
@@ -176,13 +176,13 @@ async def _ollama(api_key: str | None, base_url: str | None) -> list[str]:
     if response.status_code in (401, 403):
         raise _Failed("invalid_key")
     if response.status_code == 404:
-        raise _Failed("unreachable", wording="wrong_base_url")
+        raise _Failed("unreachable", wording="wrong_base_url_plain")
     if response.status_code != 200:
         raise _Failed("provider_error")
     try:
         return [str(model["name"]) for model in response.json().get("models", [])]
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise _Failed("unreachable", wording="wrong_base_url") from None
+        raise _Failed("unreachable", wording="wrong_base_url_plain") from None
 
 
 CHECKERS: dict[ProviderType, Checker] = {
