@@ -26,8 +26,8 @@ from tests.support import fake_ollama as ollama_fake
 from tests.support import fake_openai as openai_fake
 from tests.support._fake_http import ErrorReply, hang
 
-ANTHROPIC_KEY = "sk-ant-api03-test-0123456789abcdefANTH"
-GEMINI_KEY = "AIzaSyTest0123456789abcdefghijklmnGEMI"
+ANTHROPIC_KEY = "sk-ant-test.key.0123456789.ANTH"
+GEMINI_KEY = "AIza.test.key.0123456789.GEMI"
 MISTRAL_KEY = "mistral-test-0123456789abcdefMSTR"
 OPENAI_KEY = "sk-proj-test-0123456789abcdefOPAI"
 LOCAL_KEY = "sk-local-test-0123456789abcdefLOCL"

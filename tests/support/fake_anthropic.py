@@ -450,7 +450,7 @@ class FakeAnthropic(ProviderFake):
     handler_class = _Handler
     request_class = AnthropicRequest
     thread_name = "fake-anthropic"
-    dummy_key = "sk-ant-fake-0000000000000000"
+    dummy_key = "sk-ant-fake.0000.0000"
     extra_reply_types: ClassVar[tuple[type, ...]] = (MidStreamErrorReply,)
 
     def __init__(

@@ -407,7 +407,7 @@ class FakeGemini(ProviderFake):
     handler_class = _Handler
     request_class = GeminiRequest
     thread_name = "fake-gemini"
-    dummy_key = "AIzaFake0000000000000000000000000000000"
+    dummy_key = "AIza.fake.0000.0000"
 
     def __init__(
         self,
