@@ -20,6 +20,7 @@ from openorchestrator.errors import AppError
 from openorchestrator.events.router import router as events_router
 from openorchestrator.providers.router import router as providers_router
 from openorchestrator.runs.router import router as runs_router
+from openorchestrator.schedules.router import router as schedules_router
 from openorchestrator.security import GuardMiddleware
 from openorchestrator.services import Services, open_services
 from openorchestrator.settings.router import router as settings_router
@@ -53,7 +54,16 @@ def create_app(config: Settings, *, services: Services | None = None) -> FastAPI
         docs_url="/docs",
         redoc_url=None,
     )
-    routers = (system_router, bots_router, runs_router, providers_router, settings_router, usage_router, events_router)
+    routers = (
+        system_router,
+        bots_router,
+        runs_router,
+        providers_router,
+        settings_router,
+        usage_router,
+        events_router,
+        schedules_router,
+    )
     for router in routers:
         app.include_router(router)
     _install_error_handlers(app)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from openorchestrator.bots import service
+from openorchestrator.bots.schemas import BotUpdate
+from openorchestrator.schedules.service import SchedulePreview, preview
 from openorchestrator.services import Services
 
 
@@ -14,8 +16,30 @@ async def list_rows(svc: Services) -> list[dict[str, Any]]:
         last = await service.last_runs(session, [bot.id for bot in bots])
     rows = []
     for bot in bots:
-        read = service.to_read(bot, last.get(bot.id)).model_dump(mode="json")
+        read = service.to_read(bot, last.get(bot.id), svc.language).model_dump(mode="json")
         read["last_status"] = read["last_run"]["status"] if read["last_run"] else None
         read["last_run_at"] = read["last_run"]["created_at"] if read["last_run"] else None
         rows.append(read)
     return rows
+
+
+async def set_schedule(
+    svc: Services, bot_ref: str, cron: str | None, timezone: str | None, dry_run: bool
+) -> tuple[str, SchedulePreview | None]:
+    """Set (or with `cron` None, clear) a bot's schedule; the bot's name and the preview of the new schedule."""
+    async with svc.sessionmaker() as session:
+        bot = await service.find_bot(session, bot_ref)
+        zone = timezone or bot.timezone or svc.settings.current.timezone
+        shown = preview(cron, zone, svc.clock.now(), svc.language) if cron else None
+        if not dry_run:
+            changes: dict[str, str | None] = {"schedule": cron}
+            if timezone:
+                changes["timezone"] = timezone
+            patch = BotUpdate.model_validate(changes)
+            await service.update_bot(session, svc.clock, bot, patch, svc.settings.current.timezone)
+            await session.commit()
+    return bot.name, shown
+
+
+async def preview_only(svc: Services, cron: str, timezone: str | None) -> SchedulePreview:
+    return preview(cron, timezone or svc.settings.current.timezone, svc.clock.now(), svc.language)

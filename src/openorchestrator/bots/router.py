@@ -31,23 +31,25 @@ async def create_bot(body: BotCreate, request: Request) -> BotRead:
     async with svc.sessionmaker() as session:
         bot = await service.create_bot(session, svc.clock, body, svc.settings.current.timezone)
         await _commit(session, body.name)
-    return service.to_read(bot, None)
+    return service.to_read(bot, None, svc.language)
 
 
 @router.get("")
 async def list_bots(request: Request) -> list[BotRead]:
-    async with services_of(request).sessionmaker() as session:
+    svc = services_of(request)
+    async with svc.sessionmaker() as session:
         bots = await service.list_bots(session)
         last = await service.last_runs(session, [bot.id for bot in bots])
-    return [service.to_read(bot, last.get(bot.id)) for bot in bots]
+    return [service.to_read(bot, last.get(bot.id), svc.language) for bot in bots]
 
 
 @router.get("/{bot_id}")
 async def read_bot(bot_id: str, request: Request) -> BotRead:
-    async with services_of(request).sessionmaker() as session:
+    svc = services_of(request)
+    async with svc.sessionmaker() as session:
         bot = await service.get_bot(session, bot_id)
         last = await service.last_runs(session, [bot.id])
-    return service.to_read(bot, last.get(bot.id))
+    return service.to_read(bot, last.get(bot.id), svc.language)
 
 
 @router.patch("/{bot_id}")
@@ -58,7 +60,7 @@ async def update_bot(bot_id: str, body: BotUpdate, request: Request) -> BotRead:
         await service.update_bot(session, svc.clock, bot, body, svc.settings.current.timezone)
         await _commit(session, bot.name)
         last = await service.last_runs(session, [bot.id])
-    return service.to_read(bot, last.get(bot.id))
+    return service.to_read(bot, last.get(bot.id), svc.language)
 
 
 @router.delete("/{bot_id}", status_code=204)
@@ -83,4 +85,4 @@ async def duplicate_bot(bot_id: str, request: Request) -> BotRead:
         bot = await service.get_bot(session, bot_id)
         copy = await service.duplicate_bot(session, svc.clock, bot, COPY_WORD[svc.language])
         await _commit(session, copy.name)
-    return service.to_read(copy, None)
+    return service.to_read(copy, None, svc.language)

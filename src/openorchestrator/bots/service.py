@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from openorchestrator.bots.schemas import NAME_MAX, NULLABLE_FIELDS, BotCreate, BotRead, BotUpdate, RunSummary
 from openorchestrator.core.clock import Clock
 from openorchestrator.core.cron import CronError, validate_cron
+from openorchestrator.core.i18n import Language
 from openorchestrator.core.ids import new_id
+from openorchestrator.core.schedule_text import describe
 from openorchestrator.core.tz import is_timezone
 from openorchestrator.db.models import Bot, ProviderCredential, Run
 from openorchestrator.errors import InvalidInput, NotFound
@@ -102,10 +104,12 @@ async def last_runs(session: AsyncSession, bot_ids: list[str]) -> dict[str, Run]
     return {run.bot_id: run for run in runs}
 
 
-def to_read(bot: Bot, last_run: Run | None) -> BotRead:
+def to_read(bot: Bot, last_run: Run | None, language: Language) -> BotRead:
+    """The bot as the API shows it. `next_run_at` stays null until the scheduler fires schedules."""
     summary = RunSummary.model_validate(last_run, from_attributes=True) if last_run else None
     data: dict[str, Any] = {column: getattr(bot, column) for column in BotRead.model_fields if hasattr(bot, column)}
-    data.update(last_run=summary, next_run_at=None, schedule_description=None)
+    description = describe(bot.schedule, language) if bot.schedule else None
+    data.update(last_run=summary, next_run_at=None, schedule_description=description)
     return BotRead.model_validate(data)
 
 

@@ -23,9 +23,11 @@ app = typer.Typer(
 bots_app = typer.Typer(help="List and manage bots.", no_args_is_help=True)
 runs_app = typer.Typer(help="Look at runs.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+schedule_app = typer.Typer(help="Schedules: what a cron string means.", no_args_is_help=True)
 app.add_typer(bots_app, name="bots")
 app.add_typer(runs_app, name="runs")
 app.add_typer(db_app, name="db")
+app.add_typer(schedule_app, name="schedule")
 
 T = TypeVar("T")
 DataDir = Annotated[
@@ -150,6 +152,50 @@ def bots_list(as_json: AsJson = False, data_dir: DataDir = None) -> None:
 
     rows = _with_services(data_dir, list_rows)
     _print(rows, as_json, ["name", "model", "schedule", "enabled", "last_status", "last_run_at", "id"])
+
+
+@bots_app.command("schedule")
+@friendly
+def bots_schedule(
+    bot: Annotated[str, typer.Argument(help="The bot's name or id.")],
+    cron: Annotated[str | None, typer.Argument(help='5-field cron, e.g. "0 9 * * 1" (Mondays 09:00).')] = None,
+    timezone: Annotated[str | None, typer.Option(help="IANA time zone, e.g. Europe/Berlin.")] = None,
+    off: Annotated[bool, typer.Option("--off", help="Remove the schedule (manual runs only).")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what the schedule means.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Give a bot a schedule (or remove it with --off) and show its next runs."""
+    from openorchestrator.bots.cli import set_schedule
+
+    if (cron is None) == (not off):
+        fail('Give a schedule such as "0 9 * * 1", or --off to remove it.')
+    name, shown = _with_services(data_dir, lambda svc: set_schedule(svc, bot, cron, timezone, dry_run))
+    if shown is None:
+        typer.echo(f"{name}: no schedule (manual runs only).")
+        return
+    verb = "would run" if dry_run else "runs"
+    typer.echo(f"{name} {verb}: {shown.description} ({shown.timezone})")
+    _print_times(shown.next_runs)
+
+
+@schedule_app.command("preview")
+@friendly
+def schedule_preview(
+    cron: Annotated[str, typer.Argument(help='5-field cron, e.g. "*/15 * * * *".')],
+    timezone: Annotated[str | None, typer.Option(help="IANA time zone (default: the app's).")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """What a schedule means and its next 5 times."""
+    from openorchestrator.bots.cli import preview_only
+
+    shown = _with_services(data_dir, lambda svc: preview_only(svc, cron, timezone))
+    typer.echo(f"{shown.description} ({shown.timezone})")
+    _print_times(shown.next_runs)
+
+
+def _print_times(times: list[Any]) -> None:
+    for moment in times:
+        typer.echo(f"  {moment:%a %Y-%m-%d %H:%M %Z}")
 
 
 @runs_app.command("list")
