@@ -105,13 +105,13 @@ def test_bots_list_as_table_and_json(seeded: tuple[Path, dict[str, str]], tmp_pa
     )
     assert table.returncode == 0, table.stderr
     assert "Scout" in table.stdout and "Broken" in table.stdout
-    assert "name" in table.stdout and "model" in table.stdout
+    assert "bot" in table.stdout and "model" in table.stdout and "last run" in table.stdout
     assert as_json.returncode == 0, as_json.stderr
     rows = json.loads(as_json.stdout)
     assert isinstance(rows, list)
     assert [(row["name"], row["id"]) for row in rows] == [("Scout", ids["Scout"]), ("Broken", ids["Broken"])]
     assert rows[0]["model"] == "openai:gpt-4.1-mini"
-    assert rows[0]["last_status"] is None
+    assert rows[0]["last_run"] is None
     assert TEST_KEY not in as_json.stdout and WRONG_KEY not in as_json.stdout
 
 

@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from openorchestrator.bots import service
 from openorchestrator.bots.schemas import BotUpdate
+from openorchestrator.cli.table import Listing, local_time
 from openorchestrator.schedules.service import SchedulePreview, preview
 from openorchestrator.services import Services
 
 
-async def list_rows(svc: Services) -> list[dict[str, Any]]:
+async def list_rows(svc: Services) -> Listing:
+    """The bots as JSON (`--json`) and as table rows for people."""
     async with svc.sessionmaker() as session:
         bots = await service.list_bots(session)
         last = await service.last_runs(session, [bot.id for bot in bots])
-    rows = []
-    for bot in bots:
-        read = service.to_read(bot, last.get(bot.id), svc.language).model_dump(mode="json")
-        read["last_status"] = read["last_run"]["status"] if read["last_run"] else None
-        read["last_run_at"] = read["last_run"]["created_at"] if read["last_run"] else None
-        rows.append(read)
-    return rows
+    reads = [service.to_read(bot, last.get(bot.id), svc.language) for bot in bots]
+    zone = svc.settings.current.timezone
+    table = [
+        {
+            "bot": f"{read.emoji} {read.name}",
+            "model": read.model,
+            "schedule": read.schedule_description or "—",
+            "state": "on" if read.enabled else "paused",
+            "last run": f"{read.last_run.status} {local_time(read.last_run.created_at, zone)}"
+            if read.last_run
+            else "—",
+            "id": read.id,
+        }
+        for read in reads
+    ]
+    return Listing([read.model_dump(mode="json") for read in reads], table)
 
 
 async def set_schedule(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -150,8 +149,7 @@ def bots_list(as_json: AsJson = False, data_dir: DataDir = None) -> None:
     """All bots with their last run."""
     from openorchestrator.bots.cli import list_rows
 
-    rows = _with_services(data_dir, list_rows)
-    _print(rows, as_json, ["name", "model", "schedule", "enabled", "last_status", "last_run_at", "id"])
+    _with_services(data_dir, list_rows).show(as_json)
 
 
 @bots_app.command("schedule")
@@ -209,23 +207,7 @@ def runs_list(
     """A bot's runs, newest first."""
     from openorchestrator.runs.cli import list_rows
 
-    rows = _with_services(data_dir, lambda svc: list_rows(svc, bot, limit))
-    _print(
-        rows,
-        as_json,
-        [
-            "created_at",
-            "status",
-            "trigger",
-            "duration_ms",
-            "tokens_in",
-            "tokens_out",
-            "cost_estimate",
-            "is_new",
-            "error_code",
-            "id",
-        ],
-    )
+    _with_services(data_dir, lambda svc: list_rows(svc, bot, limit)).show(as_json)
 
 
 @db_app.command("upgrade")
@@ -237,22 +219,6 @@ def db_upgrade(data_dir: DataDir = None) -> None:
     config = _config(data_dir)
     config.ensure_dirs()
     typer.echo("Database upgraded." if upgrade(config.db_url) else "Database is up to date.")
-
-
-def _print(rows: list[dict[str, Any]], as_json: bool, columns: list[str]) -> None:
-    if as_json:
-        typer.echo(json.dumps(rows, indent=2, default=str, ensure_ascii=False))
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    if not rows:
-        typer.echo("Nothing yet.")
-        return
-    table = Table(*columns)
-    for row in rows:
-        table.add_row(*("" if row.get(column) is None else str(row[column]) for column in columns))
-    Console().print(table)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ import typer
 from sqlalchemy import select
 
 from openorchestrator.bots.service import find_bot
+from openorchestrator.cli.table import Listing, local_time, money
 from openorchestrator.db.models import Run
 from openorchestrator.engine.states import Trigger
 from openorchestrator.runs import service
@@ -57,8 +58,23 @@ async def _retry_of(svc: Services, run_id: str) -> Run | None:
         return await session.scalar(select(Run).where(Run.retry_of == run_id))
 
 
-async def list_rows(svc: Services, bot_ref: str, limit: int) -> list[dict[str, Any]]:
+async def list_rows(svc: Services, bot_ref: str, limit: int) -> Listing:
+    """A bot's runs as JSON (`--json`) and as table rows for people, newest first."""
     async with svc.sessionmaker() as session:
         bot = await find_bot(session, bot_ref)
-        runs = await service.list_runs(session, bot.id, limit, None)
-    return [RunRead.model_validate(run).model_dump(mode="json") for run in runs]
+        runs = [RunRead.model_validate(run) for run in await service.list_runs(session, bot.id, limit, None)]
+    zone = svc.settings.current.timezone
+    table = [
+        {
+            "when": local_time(run.created_at, zone),
+            "status": run.status + (" ★" if run.is_new else ""),
+            "trigger": run.trigger,
+            "took": f"{run.duration_ms / 1000:.1f} s" if run.duration_ms is not None else "—",
+            "tokens in/out": f"{run.tokens_in} / {run.tokens_out}" if run.tokens_in is not None else "—",
+            "cost": money(run.cost_estimate),
+            "note": (run.error_message or "")[:60],
+            "id": run.id,
+        }
+        for run in runs
+    ]
+    return Listing([run.model_dump(mode="json") for run in runs], table)
