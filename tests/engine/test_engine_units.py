@@ -177,7 +177,7 @@ def test_run_log_redacts_messages_and_string_details_but_not_short_secrets() -> 
             "detail": "…3456",
             "status": 401,
         },
-        {"at": "2026-01-01T00:00:00+00:00", "level": "warning", "message": "old …3456", "extra": "abc"},
+        {"at": "x", "level": "warning", "message": "old …3456", "extra": "abc"},
     ]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx2
 import pytest
 from tests.conftest import TEST_KEY, make_bot, wait_for_run
-from tests.support.fake_openai import FakeOpenAI, error, rate_limited, server_error, text
+from tests.support.fake_openai import FakeOpenAI, delay, error, rate_limited, server_error, text
 
 from openorchestrator.core.ids import new_id
 from openorchestrator.db.models import Run
@@ -219,3 +219,30 @@ async def test_recheck_refreshes_status_and_models(
     checked = (await client.post(f"/api/providers/{credential['id']}/check")).json()
     assert (checked["status"], checked["models"]) == ("connected", ["gpt-4.1-mini", "gpt-5"])
     assert TEST_KEY not in str(checked)
+
+
+async def test_runs_in_flight_count_against_the_budget(
+    client: httpx2.AsyncClient, fake: FakeOpenAI, credential: dict[str, Any]
+) -> None:
+    # Each run's worst case is ~$0.016 (10,000 output tokens of gpt-4.1-mini): one fits a $0.02 budget, two do not,
+    # also while the first is still running and has not written its cost.
+    bot = await make_bot(client, budget_daily_usd=0.02, max_output_tokens=10_000)
+    fake.set_default(delay(0.5, text("slow")))
+    starts = [await client.post(f"/api/bots/{bot['id']}/runs", json={"input": str(i)}) for i in range(3)]
+    runs = [await wait_for_run(client, response.json()["id"]) for response in starts]
+    assert sorted(run["status"] for run in runs) == ["completed", "failed", "failed"], runs
+    assert {run["error_code"] for run in runs if run["status"] == "failed"} == {"budget_exceeded"}
+    assert len(fake.chat_requests) == 1
+
+
+async def test_under_a_budget_the_answer_is_capped_at_the_priced_worst_case(
+    client: httpx2.AsyncClient, fake: FakeOpenAI, credential: dict[str, Any]
+) -> None:
+    bot = await make_bot(client, budget_monthly_usd=5.0)
+    assert (await _run(client, bot["id"]))["status"] == "completed"
+    body = fake.chat_requests[-1].json
+    assert body.get("max_completion_tokens", body.get("max_tokens")) == 4096, body
+    unbudgeted = await make_bot(client, name="Free")
+    await _run(client, unbudgeted["id"])
+    body = fake.chat_requests[-1].json
+    assert "max_completion_tokens" not in body and "max_tokens" not in body, body

@@ -203,12 +203,17 @@ def check_budgets(
     now: datetime,
     worst_case: Decimal | None,
     language: Language = "de",
+    in_flight_bot_usd: Decimal = Decimal(0),
+    in_flight_all_usd: Decimal = Decimal(0),
 ) -> BudgetVerdict:
     """Whether a run of `bot` that could cost `worst_case` fits its daily and monthly budgets and the global one.
 
     Reads only (spent sums, earlier warnings); record what it says with `record_budget_events`.
     """
-    budgets = applicable_budgets(session, bot, settings_budget_monthly_usd, tz, now)
+    budgets = [
+        _with_in_flight(budget, in_flight_bot_usd, in_flight_all_usd)
+        for budget in applicable_budgets(session, bot, settings_budget_monthly_usd, tz, now)
+    ]
     projected_extra = worst_case if worst_case is not None else Decimal(0)
     unpriced = worst_case is None
     for budget in budgets:
@@ -229,6 +234,14 @@ def check_budgets(
     ]
     warnings = _not_yet_warned(session, bot.id, crossing) if crossing else []
     return BudgetVerdict(worst_case_usd=worst_case, warnings=warnings, unpriced=unpriced)
+
+
+def _with_in_flight(budget: Budget, bot_usd: Decimal, all_usd: Decimal) -> Budget:
+    """Runs still in flight have not written their cost yet: their worst cases count as spent."""
+    extra = all_usd if budget.name == "global_monthly" else bot_usd
+    if not extra:
+        return budget
+    return Budget(budget.name, budget.limit_usd, budget.spent_usd + extra, budget.period_start)
 
 
 def applicable_budgets(

@@ -21,7 +21,12 @@ from sqlalchemy.orm import Session
 from openorchestrator.core.i18n import run_error_message
 from openorchestrator.db.models import Bot, ProviderCredential, Run
 from openorchestrator.db.models.event import EventKind
-from openorchestrator.engine.budget import BudgetVerdict, record_budget_events, record_event
+from openorchestrator.engine.budget import (
+    DEFAULT_MAX_OUTPUT_TOKENS,
+    BudgetVerdict,
+    record_budget_events,
+    record_event,
+)
 from openorchestrator.engine.context import BotContext, build_context, read_notes
 from openorchestrator.engine.runlog import RunLog
 from openorchestrator.engine.states import RunStatus
@@ -58,7 +63,6 @@ FALLBACK_CODES = frozenset(
     {
         "provider_error",
         "unreachable",
-        "timeout",
         "invalid_key",
         "quota_exhausted",
         "model_not_found",
@@ -89,8 +93,15 @@ class Executor:
     async def execute(self, run_id: str) -> None:
         engine = self._engine
         t0 = time.perf_counter()
-        started = await engine.store.start(run_id, engine.clock.now())
+        starting = asyncio.ensure_future(engine.store.start(run_id, engine.clock.now()))
+        try:
+            started = await asyncio.shield(starting)
+            cancelled_at_start = False
+        except asyncio.CancelledError:  # the start commits in the store's thread anyway: end what it started
+            started, cancelled_at_start = await starting, True
         if started is None:
+            if cancelled_at_start:
+                raise asyncio.CancelledError
             return  # cancelled meanwhile, or already handled by someone else
         bot = started.bot
         candidates = [self._target(started, model) for model in [bot.model, *(bot.fallback_models or [])]]
@@ -98,7 +109,10 @@ class Executor:
         log = RunLog(engine.clock, secrets)
         log.extend(started.run.log or [])
         log.info("Run started.", attempt=started.run.attempt, trigger=started.run.trigger)
-        outcome = await self._think(started, candidates, log)
+        if cancelled_at_start:
+            outcome = self._stopped(log, Outcome(RunStatus.FAILED))
+        else:
+            outcome = await self._think(started, candidates, log)
         duration_ms = int((time.perf_counter() - t0) * 1000)
         try:
             await asyncio.shield(self._finish(started, candidates[0], outcome, log, duration_ms))
@@ -150,15 +164,20 @@ class Executor:
             log.error(failure.detail, error_code=failure.code, http_status=failure.status)
             outcome.failure = failure
         except asyncio.CancelledError:
-            if self._engine.stopping:  # the app is shutting down; nobody cancelled this run
-                log.error("The app stopped while this run was running.")
-                outcome.failure = ProviderFailure("interrupted", "app stopped")
-            else:
-                log.warning("Cancelled.")
-                outcome.status = RunStatus.CANCELLED
+            self._stopped(log, outcome)
         except Exception as exc:  # a bug of ours: record it on the run, never lose the run
             log.error(f"Internal error in run {run.id}: {type(exc).__name__}: {exc}"[:500])
             outcome.failure = ProviderFailure("internal", type(exc).__name__)
+        return outcome
+
+    def _stopped(self, log: RunLog, outcome: Outcome) -> Outcome:
+        """A run's task was cancelled: by its owner (`cancelled`), or by the app shutting down (`interrupted`)."""
+        if self._engine.stopping:  # nobody cancelled this run
+            log.error("The app stopped while this run was running.")
+            outcome.status, outcome.failure = RunStatus.FAILED, ProviderFailure("interrupted", "app stopped")
+        else:
+            log.warning("Cancelled.")
+            outcome.status = RunStatus.CANCELLED
         return outcome
 
     async def _ask(
@@ -175,7 +194,7 @@ class Executor:
             try:
                 await load_sdks(candidate.type)
                 completion = await self._engine.gateway.complete(
-                    candidate, context.system, context.user, max_output_tokens=started.bot.max_output_tokens
+                    candidate, context.system, context.user, max_output_tokens=self._output_cap(started.bot)
                 )
             except ProviderFailure as failure:
                 failure.target = failure.target or candidate
@@ -195,18 +214,31 @@ class Executor:
             return completion, candidate
         raise first or ProviderFailure("config_error", "no usable model")
 
+    def _output_cap(self, bot: Bot) -> int | None:
+        """The bot's answer limit; under a budget never unlimited, so the priced worst case is a real bound."""
+        if bot.max_output_tokens or not self._has_budget(bot):
+            return bot.max_output_tokens
+        return DEFAULT_MAX_OUTPUT_TOKENS
+
+    def _has_budget(self, bot: Bot) -> bool:
+        settings = self._engine.settings.current
+        return not (
+            bot.budget_daily_usd is None and bot.budget_monthly_usd is None and settings.budget_monthly_usd is None
+        )
+
     async def _within_budget(
         self, started: Started, target: ModelTarget, context: BotContext, log: RunLog, outcome: Outcome
     ) -> None:
         """Before any tokens are spent: would this call's worst case (prompt + max output) exceed a budget?"""
         engine, bot = self._engine, started.bot
         settings = engine.settings.current
-        if bot.budget_daily_usd is None and bot.budget_monthly_usd is None and settings.budget_monthly_usd is None:
+        if not self._has_budget(bot):
             return
         question = BudgetQuestion(
             bot=bot,
             target=target,
             prompt_tokens=context.tokens,
+            max_output_tokens=self._output_cap(bot),
             run_id=started.run.id,
             global_monthly_usd=settings.budget_monthly_usd,
             warn_percent=settings.budget_warn_percent,

@@ -13,9 +13,9 @@ class RunLog:
         self._secrets = tuple(secret for secret in secrets if secret and len(secret) >= 4)
         self.entries: list[dict[str, Any]] = []
 
-    def add(self, level: str, message: str, **extra: Any) -> None:
+    def add(self, level: str, message: str, *, at: str | None = None, **extra: Any) -> None:
         entry: dict[str, Any] = {
-            "at": self._clock.now().isoformat(),
+            "at": at or self._clock.now().isoformat(),
             "level": level,
             "message": self.redact(message),
         }
@@ -33,9 +33,10 @@ class RunLog:
         self.add("error", message, **extra)
 
     def extend(self, entries: list[dict[str, Any]]) -> None:
+        """Take over entries made elsewhere (the run's earlier log, the context builder), keeping their time."""
         for entry in entries:
             extra = {key: value for key, value in entry.items() if key not in ("level", "message", "at")}
-            self.add(entry["level"], entry["message"], **extra)
+            self.add(entry["level"], entry["message"], at=entry.get("at"), **extra)
 
     def redact(self, text: str) -> str:
         for secret in self._secrets:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from functools import partial
 from typing import Any, TypeVar
 
@@ -63,6 +64,9 @@ class RunStore:
             event.listen(self._engine, "connect", _on_sqlite_connect)
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="run-store")
+        self._in_flight: dict[str, tuple[str, Decimal]] = {}
+        """Run id → (bot id, worst-case cost) of runs that passed a budget check and have not ended: their
+        cost is not in the runs table yet, so the next checks count it. Touched only in the store's thread."""
 
     async def _call(self, func: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._thread, partial(func, *args))
@@ -121,8 +125,9 @@ class RunStore:
     def _check_budget(self, q: BudgetQuestion) -> BudgetVerdict:
         target, bot = q.target, q.bot
         worst = worst_case_cost(
-            target.type.value, target.model_name, target.base_url, q.prompt_tokens, bot.max_output_tokens, at=q.now
+            target.type.value, target.model_name, target.base_url, q.prompt_tokens, q.max_output_tokens, at=q.now
         )
+        others = {run_id: entry for run_id, entry in self._in_flight.items() if run_id != q.run_id}
         with self._sessions() as session:
             verdict = check_budgets(
                 session,
@@ -133,10 +138,14 @@ class RunStore:
                 now=q.now,
                 worst_case=worst,
                 language=q.language,
+                in_flight_bot_usd=sum((usd for bot_id, usd in others.values() if bot_id == bot.id), Decimal(0)),
+                in_flight_all_usd=sum((usd for _, usd in others.values()), Decimal(0)),
             )
             if verdict.allowed and verdict.warnings:
                 record_budget_events(session, verdict, bot=bot, run_id=q.run_id, now=q.now)
                 session.commit()
+        if verdict.allowed and worst is not None:
+            self._in_flight[q.run_id] = (bot.id, worst)
         return verdict
 
     # -- finish ----------------------------------------------------------------------------------------
@@ -153,6 +162,7 @@ class RunStore:
     def _finish(
         self, run_id: str, status: RunStatus, values: dict[str, Any], follow_ups: Callable[[Session], list[Run]]
     ) -> list[Run]:
+        self._in_flight.pop(run_id, None)  # its cost is in the runs table from now on
         with self._sessions() as session:
             runs = follow_ups(session)
             result = session.execute(transition_statement(run_id, RunStatus.RUNNING, status, **values))
@@ -171,6 +181,7 @@ class BudgetQuestion:
     bot: Bot
     target: ModelTarget
     prompt_tokens: int
+    max_output_tokens: int | None
     run_id: str
     global_monthly_usd: float | None
     warn_percent: int
