@@ -390,3 +390,12 @@ async def test_concurrent_creates_cannot_share_a_name(client: httpx2.AsyncClient
 
     assert sorted(r.status_code for r in responses) == [201] + [422] * 15, [r.text[:80] for r in responses]
     assert len((await client.get("/api/bots")).json()) == 1
+
+
+async def test_names_are_unique_regardless_of_case_beyond_ascii(client: httpx2.AsyncClient, credential: dict) -> None:
+    body = {"prompt": "p", "model": "openai:gpt-4.1-mini"}
+    assert (await client.post("/api/bots", json={**body, "name": "Übersicht"})).status_code == 201
+    clash = await client.post("/api/bots", json={**body, "name": "übersicht"})
+    assert clash.status_code == 422 and clash.json()["error"]["details"][0]["field"] == "name", clash.text
+    assert (await client.post("/api/bots", json={**body, "name": "STRASSE"})).status_code == 201
+    assert (await client.post("/api/bots", json={**body, "name": "Straße"})).status_code == 422

@@ -33,7 +33,7 @@ def utc(text: str) -> datetime:
 
 def add_bot(session: Session, name: str, **fields: Any) -> Bot:
     values: dict[str, Any] = {"prompt": "Find new offers.", "model": "openai:gpt-4.1-mini", **fields}
-    bot = Bot(id=new_id(), name=name, created_at=NOW, updated_at=NOW, **values)
+    bot = Bot(id=new_id(), name=name, name_key=name.casefold(), created_at=NOW, updated_at=NOW, **values)
     session.add(bot)
     session.flush()
     return bot

@@ -36,7 +36,7 @@ async def find_bot(session: AsyncSession, name_or_id: str) -> Bot:
     """By id, else by name (case-insensitive): what the CLI accepts."""
     bot = await session.get(Bot, name_or_id)
     if bot is None:
-        bot = await session.scalar(select(Bot).where(func.lower(Bot.name) == name_or_id.lower()))
+        bot = await session.scalar(select(Bot).where(Bot.name_key == name_or_id.casefold()))
     if bot is None:
         raise NotFound("bot", name_or_id)
     return bot
@@ -50,7 +50,7 @@ async def create_bot(session: AsyncSession, clock: Clock, data: BotCreate, defau
     values = data.model_dump()
     await _check(session, values, None, default_tz, clock)
     now = clock.now()
-    bot = Bot(id=new_id(), created_at=now, updated_at=now, **values)
+    bot = Bot(id=new_id(), name_key=values["name"].casefold(), created_at=now, updated_at=now, **values)
     session.add(bot)
     return bot
 
@@ -64,6 +64,7 @@ async def update_bot(session: AsyncSession, clock: Clock, bot: Bot, patch: BotUp
     await _check(session, merged, bot.id, default_tz, clock, changed=set(changes))
     for key, value in changes.items():
         setattr(bot, key, value)
+    bot.name_key = bot.name.casefold()
     bot.updated_at = clock.now()
     return bot
 
@@ -72,7 +73,7 @@ async def duplicate_bot(session: AsyncSession, clock: Clock, bot: Bot, copy_word
     values = {column: getattr(bot, column) for column in BotCreate.model_fields}
     values["name"] = await _free_name(session, bot.name, f" ({copy_word})")
     now = clock.now()
-    copy = Bot(id=new_id(), created_at=now, updated_at=now, **values)
+    copy = Bot(id=new_id(), name_key=values["name"].casefold(), created_at=now, updated_at=now, **values)
     session.add(copy)
     return copy
 
@@ -126,7 +127,7 @@ async def _check(
         return changed is None or field in changed
 
     if touched("name"):
-        clash = select(Bot.id).where(func.lower(Bot.name) == values["name"].lower())
+        clash = select(Bot.id).where(Bot.name_key == values["name"].casefold())
         if bot_id:
             clash = clash.where(Bot.id != bot_id)
         if await session.scalar(clash):
@@ -198,11 +199,11 @@ def _find_path(graph: dict[str, list[str]], starts: list[str], goal: str) -> lis
 
 async def _free_name(session: AsyncSession, base: str, suffix: str) -> str:
     """`<base><suffix>`, then `<base><suffix> 2`, … — the base shortened so the name stays within the limit."""
-    taken = {name.lower() for name in (await session.scalars(select(Bot.name))).all()}
+    taken = set((await session.scalars(select(Bot.name_key))).all())
     counter = 1
     while True:
         ending = suffix if counter == 1 else f"{suffix} {counter}"
         name = base[: NAME_MAX - len(ending)].rstrip() + ending
-        if name.lower() not in taken:
+        if name.casefold() not in taken:
             return name
         counter += 1

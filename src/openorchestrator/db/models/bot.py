@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, Index, Integer, String, Text, func, text
+from sqlalchemy import JSON, Boolean, Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openorchestrator.db.base import Base, UTCDateTime
@@ -10,11 +10,12 @@ from openorchestrator.db.base import Base, UTCDateTime
 
 class Bot(Base):
     __tablename__ = "bots"
-    __table_args__ = (Index("uq_bots_name_lower", func.lower(text("name")), unique=True),)
 
     id: Mapped[str] = mapped_column(String(26), primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    """Unique without regard to case (the index above), because the CLI finds bots by name."""
+    name_key: Mapped[str] = mapped_column(String(100), unique=True)
+    """`name.casefold()`: names are unique regardless of case (also Ä/ä), because the CLI finds bots by name.
+    SQLite's lower() folds ASCII only, so the key is computed in Python."""
     description: Mapped[str] = mapped_column(Text, default="")
     emoji: Mapped[str] = mapped_column(String(16), default="🤖")
     prompt: Mapped[str] = mapped_column(Text)

@@ -24,6 +24,7 @@ def upgrade() -> None:
         "bots",
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("name_key", sa.String(length=100), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("emoji", sa.String(length=16), nullable=False),
         sa.Column("prompt", sa.Text(), nullable=False),
@@ -42,8 +43,8 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_bots")),
+        sa.UniqueConstraint("name_key", name=op.f("uq_bots_name_key")),
     )
-    op.create_index("uq_bots_name_lower", "bots", [sa.text("lower(name)")], unique=True)
     op.create_table(
         "provider_credentials",
         sa.Column("id", sa.String(length=26), nullable=False),
@@ -108,5 +109,4 @@ def downgrade() -> None:
     op.drop_table("runs")
     op.drop_table("settings")
     op.drop_table("provider_credentials")
-    op.drop_index("uq_bots_name_lower", table_name="bots")
     op.drop_table("bots")
