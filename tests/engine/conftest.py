@@ -68,7 +68,7 @@ async def world(_engine_world: World) -> AsyncIterator[World]:
         assert (await w.client.delete(f"/api/bots/{bot['id']}")).status_code == 204
     for _ in range(300):
         status = w.services.engine.status()
-        if status["running"] == 0 and status["queue_depth"] == 0:
+        if status["running"] == 0 and status["queue_depth"] == 0 and status["held"] == 0:
             break
         await asyncio.sleep(0.01)
     else:

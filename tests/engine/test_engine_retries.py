@@ -75,13 +75,13 @@ async def test_retry_after_pushes_the_retry_back(world: World) -> None:
     assert not_before < ts(first["finished_at"]) + timedelta(seconds=2.5)
     # Retry-After counts from when the failure was seen; the retry row is written a few µs later.
     assert not_before >= ts(retry["created_at"]) + timedelta(seconds=2) - timedelta(milliseconds=10)
-    # The retry waits, held back: nothing runs, one run waits.
+    # The retry is held back: nothing runs, nothing waits for a slot, one run is held.
     status = await engine_status(client)
-    assert (status["running"], status["queue_depth"]) == (0, 1)
+    assert (status["running"], status["queue_depth"], status["held"]) == (0, 0, 1)
     # A held retry can be cancelled like any waiting run.
     cancelled = (await client.post(f"/api/runs/{retry['id']}/cancel")).json()
     assert cancelled["status"] == "cancelled" and cancelled["started_at"] is None
-    assert (await engine_status(client))["queue_depth"] == 0
+    assert (await engine_status(client))["held"] == 0
 
 
 async def test_retry_after_is_capped_by_max_retry_delay(world: World) -> None:

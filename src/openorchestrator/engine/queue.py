@@ -39,8 +39,13 @@ class RunQueue:
     # -- what the engine asks -------------------------------------------------------------------------
     @property
     def depth(self) -> int:
-        """Runs waiting: ready for a slot, or held for a later retry."""
-        return len(self._ready) + len(self._delayed)
+        """Runs waiting for a free slot."""
+        return len(self._ready)
+
+    @property
+    def held(self) -> int:
+        """Runs held until their `not_before` (retries after a pause): not waiting for a slot yet."""
+        return len(self._delayed)
 
     @property
     def running(self) -> int:

@@ -226,6 +226,7 @@ class RunEngine:
             warnings.append(f"{depth} runs are waiting for a free slot (max_parallel_runs = {self.queue.parallelism}).")
         return {
             "queue_depth": depth,
+            "held": self.queue.held,
             "running": self.queue.running,
             "max_parallel_runs": self.queue.parallelism,
             "warnings": warnings,

@@ -18,6 +18,9 @@ class Health(BaseModel):
 
 class Status(BaseModel):
     queue_depth: int
+    """Runs waiting for a free slot."""
+    held: int
+    """Retries waiting for their pause to end (not counted as waiting: they do not need a slot yet)."""
     running: int
     max_parallel_runs: int
     warnings: list[str]

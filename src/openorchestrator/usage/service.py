@@ -33,13 +33,17 @@ def parse_bound(value: str | None, field: str, tz: str) -> datetime | None:
     text = value.strip()
     try:
         if len(text) == 10:
-            return local_midnight(date.fromisoformat(text), tz)
-        moment = datetime.fromisoformat(text)
+            moment = local_midnight(date.fromisoformat(text), tz)
+        else:
+            moment = datetime.fromisoformat(text)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=ZoneInfo(tz))
+        moment = moment.astimezone(UTC)
     except ValueError:
         raise InvalidInput(field, f"{value!r} is not a date; {_BOUND_HELP}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(tz))
-    return moment.astimezone(UTC)
+    except OverflowError:  # year 1 east of UTC, year 9999 west of it
+        raise InvalidInput(field, f"{value!r} is out of range; use a year between 1970 and 9998") from None
+    return moment
 
 
 def period(from_text: str | None, to_text: str | None, tz: str, now: datetime) -> tuple[datetime, datetime]:
