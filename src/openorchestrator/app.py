@@ -67,7 +67,13 @@ def create_app(config: Settings, *, services: Services | None = None) -> FastAPI
     for router in routers:
         app.include_router(router)
     _install_error_handlers(app)
-    app.add_middleware(GuardMiddleware, allowed_hosts=config.allowed_hosts, access_token=config.access_token)
+    bound = [config.host] if config.host not in ("0.0.0.0", "::") else []  # e.g. 127.0.0.2 answers to itself
+    app.add_middleware(
+        GuardMiddleware,
+        allowed_hosts=[*config.allowed_hosts, *bound],
+        access_token=config.access_token,
+        allowed_origins=config.allowed_origins,
+    )
 
     @app.get("/", include_in_schema=False)
     async def home() -> HTMLResponse:

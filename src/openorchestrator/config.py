@@ -6,6 +6,7 @@ app runs (parallel runs, language, time zone, ...) live in the database; see `se
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 
@@ -36,6 +37,8 @@ class Settings(BaseSettings):
     """Required as `Authorization: Bearer <token>` on every API call when set; needed to listen beyond loopback."""
     allowed_hosts: list[str] = Field(default_factory=list)
     """Extra host names the server answers to (besides localhost, 127.0.0.1 and [::1])."""
+    allowed_origins: list[str] = Field(default_factory=list)
+    """Extra web origins (scheme://host:port) that may change data, e.g. a UI dev server http://localhost:5173."""
     log_level: str = "INFO"
     retry_delay_seconds: float = Field(default=30.0, ge=0)
     """The pause before the one retry of a run that failed for a transient reason."""
@@ -43,7 +46,7 @@ class Settings(BaseSettings):
     """The longest a provider's `Retry-After` can push that retry out."""
     cancel_grace_seconds: float = Field(default=1.0, gt=0)
 
-    @field_validator("allowed_hosts", mode="before")
+    @field_validator("allowed_hosts", "allowed_origins", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):
@@ -79,7 +82,13 @@ class Settings(BaseSettings):
 
     @property
     def is_loopback(self) -> bool:
-        return self.host in LOOPBACK_HOSTS or self.host.startswith("127.")
+        """Only a loopback *address* (or localhost) counts: a name like 127.example.com could point anywhere."""
+        if self.host in LOOPBACK_HOSTS:
+            return True
+        try:
+            return ipaddress.ip_address(self.host.strip("[]")).is_loopback
+        except ValueError:
+            return False
 
     def ensure_dirs(self) -> None:
         """Create the data dir readable by its owner only (it holds the database and the key file)."""

@@ -37,6 +37,13 @@ def _host_name(value: str) -> str:
     return host
 
 
+def _port_of(host_header: str, default: int | None) -> int | None:
+    """The port of a `Host` header ("localhost:8765", "[::1]:8765"), or `default` when it names none."""
+    tail = host_header.rsplit("]", 1)[-1] if host_header.startswith("[") else host_header
+    _, sep, port = tail.rpartition(":")
+    return int(port) if sep and port.isdigit() else default
+
+
 async def _refuse(send: Send, status: int, code: str, message: str) -> None:
     body = json.dumps({"error": {"code": code, "message": message}}).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
@@ -47,8 +54,16 @@ async def _refuse(send: Send, status: int, code: str, message: str) -> None:
 
 
 class GuardMiddleware:
-    def __init__(self, app: ASGIApp, *, allowed_hosts: Iterable[str], access_token: str | None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        allowed_hosts: Iterable[str],
+        access_token: str | None,
+        allowed_origins: Iterable[str] = (),
+    ) -> None:
         self.app = app
+        self.origins = {origin.rstrip("/").lower() for origin in allowed_origins}
         self.allowed = {_host_name(host) for host in (*LOOPBACK_HOSTS, *allowed_hosts)} - {""}
         self.token = access_token.encode() if access_token else None
 
@@ -61,7 +76,7 @@ class GuardMiddleware:
             await _refuse(send, 403, "forbidden_host", "This server only answers to its configured host names.")
             return
         origin = headers.get("origin")
-        if scope["method"] not in SAFE_METHODS and origin and not self._origin_ok(origin):
+        if scope["method"] not in SAFE_METHODS and origin and not self._origin_ok(origin, headers.get("host", "")):
             await _refuse(send, 403, "forbidden_origin", "Requests from other web sites are not allowed.")
             return
         protected = self.token and scope["path"].startswith("/api") and scope["path"] not in OPEN_PATHS
@@ -74,12 +89,20 @@ class GuardMiddleware:
             return
         await self._forward(scope, receive, send, has_length=bool(length))
 
-    def _origin_ok(self, origin: str) -> bool:
+    def _origin_ok(self, origin: str, host_header: str) -> bool:
+        """The page must come from an allowed host *and* this server's port: another app on localhost:3000
+        may not drive this one."""
+        if origin.rstrip("/").lower() in self.origins:
+            return True
         try:
-            host = urlsplit(origin).hostname
+            parts = urlsplit(origin)
+            origin_port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
         except ValueError:
             return False
-        return host is not None and (host in self.allowed or f"[{host}]" in self.allowed)
+        host = parts.hostname
+        if host is None or not (host in self.allowed or f"[{host}]" in self.allowed):
+            return False
+        return origin_port == _port_of(host_header, default=origin_port)
 
     def _authorized(self, header: str) -> bool:
         scheme, _, value = header.partition(" ")

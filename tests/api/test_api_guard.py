@@ -216,13 +216,22 @@ async def test_changes_from_foreign_origins_are_refused(
     assert (await http.get(f"/api/bots/{bot['id']}/runs")).json() == []
 
 
-@pytest.mark.parametrize(
-    "origin", ["http://localhost:8765", "http://127.0.0.1:8765", "http://[::1]:8765", "http://localhost:5173"]
-)
+@pytest.mark.parametrize("origin", ["http://localhost:8765", "http://127.0.0.1:8765", "http://[::1]:8765"])
 async def test_changes_from_the_app_own_origin_are_accepted(api: dict[str, Any], origin: str) -> None:
     response = await api["http"].patch("/api/settings", json={}, headers={"origin": origin})
     assert response.status_code == 200, response.text
     assert response.json()["language"] == "de"
+
+
+@pytest.mark.parametrize("origin", ["http://localhost:5173", "http://127.0.0.1:3000", "http://localhost"])
+async def test_other_apps_on_this_machine_may_not_change_data(api: dict[str, Any], origin: str) -> None:
+    error_of(await api["http"].patch("/api/settings", json={}, headers={"origin": origin}), 403, "forbidden_origin")
+
+
+async def test_a_configured_origin_may_change_data(tmp_path: Path) -> None:
+    async with serve(tmp_path, allowed_origins="http://localhost:5173") as http:
+        response = await http.patch("/api/settings", json={}, headers={"origin": "http://localhost:5173"})
+        assert response.status_code == 200, response.text
 
 
 async def test_reads_from_foreign_origins_are_answered(api: dict[str, Any]) -> None:

@@ -96,7 +96,9 @@ async def finish(client: httpx2.AsyncClient, run_id: str, seconds: float = 5.0) 
         if run["status"] in FINAL:
             return run
         status = await engine_status(client)
-        idle_polls = idle_polls + 1 if status["running"] == 0 and status["queue_depth"] == 0 and status["held"] == 0 else 0
+        idle_polls = (
+            idle_polls + 1 if status["running"] == 0 and status["queue_depth"] == 0 and status["held"] == 0 else 0
+        )
         if idle_polls >= 5:
             raise AssertionError(f"run {run_id} is stuck {run['status']!r} while the engine is idle: {run['log']}")
         if loop.time() > deadline:
@@ -111,7 +113,9 @@ async def settle(client: httpx2.AsyncClient, seconds: float = 5.0) -> None:
     idle_polls = 0
     while idle_polls < 3:
         status = await engine_status(client)
-        idle_polls = idle_polls + 1 if status["running"] == 0 and status["queue_depth"] == 0 and status["held"] == 0 else 0
+        idle_polls = (
+            idle_polls + 1 if status["running"] == 0 and status["queue_depth"] == 0 and status["held"] == 0 else 0
+        )
         if loop.time() > deadline:
             raise AssertionError(f"the engine is still busy after {seconds} s: {status}")
         await asyncio.sleep(0.01)

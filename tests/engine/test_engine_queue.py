@@ -70,7 +70,13 @@ async def test_raising_max_parallel_runs_at_runtime_starts_waiting_runs(world: W
     await wait_status(client, ids[0], "running")
     await asyncio.sleep(0.1)
     assert [(await get_run(client, run_id))["status"] for run_id in ids] == ["running"] + ["pending"] * 3
-    assert await engine_status(client) == {"queue_depth": 3, "held": 0, "running": 1, "max_parallel_runs": 1, "warnings": []}
+    assert await engine_status(client) == {
+        "queue_depth": 3,
+        "held": 0,
+        "running": 1,
+        "max_parallel_runs": 1,
+        "warnings": [],
+    }
 
     await patch_settings(client, max_parallel_runs=3)
     for run_id in ids[1:3]:

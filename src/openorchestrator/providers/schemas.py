@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -17,6 +18,11 @@ def _check_url(value: str | None) -> str | None:
     value = value.strip().rstrip("/")
     if not re.match(r"^https?://[^\s/]+", value):
         raise ValueError("must start with http:// or https:// followed by a host")
+    parts = urlsplit(value)
+    if parts.username or parts.password:
+        raise ValueError("must not contain a user name or password; put the key into api_key")
+    if parts.query or parts.fragment:
+        raise ValueError("must not contain ?query or #fragment")
     return value
 
 
