@@ -8,7 +8,7 @@
     └── ProviderRejected        400 <validation code>  a credential failed its check
 
 Run failures are not exceptions that reach the client: they are data on the run (`error_code`), see
-`engine/failures.py`.
+`providers/llm.py` (`classify`) and `core/i18n.py`.
 """
 
 from __future__ import annotations

@@ -19,5 +19,4 @@ async def test_a_bot_runs_and_its_result_is_stored(
     assert run["cost_estimate"] is not None and run["cost_estimate"] > 0
     assert run["model"] == "openai:gpt-4.1-mini"
     assert run["is_new"] is True
-    print(run["log"])
-    print(fake.chat_requests[-1].json)
+    assert [m["role"] for m in fake.chat_requests[-1].json["messages"]] == ["system", "user"]

@@ -7,11 +7,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from openorchestrator.engine.states import RunStatus, Trigger
+
 NAME_MAX = 100
 PROMPT_MAX = 20_000
 DESCRIPTION_MAX = 2_000
 RUNTIME_MAX_SECONDS = 3_600
-TOOL_NAMES = ("web_search", "web_fetch", "files")
 
 ToolName = Literal["web_search", "web_fetch", "files"]
 MissedRuns = Literal["skip", "catch_up"]
@@ -73,8 +74,8 @@ NULLABLE_FIELDS = frozenset({"schedule", "timezone", "max_output_tokens", "budge
 
 class RunSummary(BaseModel):
     id: str
-    status: str
-    trigger: str
+    status: RunStatus
+    trigger: Trigger
     created_at: datetime
     finished_at: datetime | None
     is_new: bool | None

@@ -19,7 +19,3 @@ class SystemClock:
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

@@ -80,9 +80,6 @@ class RunQueue:
                 return True
         return False
 
-    def is_running(self, run_id: str) -> bool:
-        return run_id in self._running
-
     async def wait_for(self, run_id: str, seconds: float) -> None:
         """Until the run's task has ended, or `seconds` have passed."""
         task = self._running.get(run_id)

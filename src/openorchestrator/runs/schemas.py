@@ -5,6 +5,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from openorchestrator.engine.states import RunStatus, Trigger
+
 INPUT_MAX = 100_000
 
 
@@ -19,8 +21,8 @@ class RunRead(BaseModel):
 
     id: str
     bot_id: str
-    status: str
-    trigger: str
+    status: RunStatus
+    trigger: Trigger
     input: str | None
     output: str | None
     log: list[dict[str, Any]]
