@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 from tests.usage.usage_support import NOW, FixedClock
 
 from openorchestrator.config import Settings
-from openorchestrator.db.engine import _on_sqlite_connect
-from openorchestrator.engine.store import sync_url
+from openorchestrator.db.engine import _on_sqlite_connect, sync_url
 from openorchestrator.services import Services, open_services
 
 

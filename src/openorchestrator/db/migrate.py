@@ -11,6 +11,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from openorchestrator.db.engine import sync_url
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 HEAD_REVISION = "0002"
 
@@ -37,6 +39,6 @@ def upgrade(url: str) -> bool:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.set_main_option("sqlalchemy.url", url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg"))
+    config.set_main_option("sqlalchemy.url", sync_url(url))
     command.upgrade(config, "head")
     return True

@@ -17,12 +17,11 @@ from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from openorchestrator.core.i18n import Language
-from openorchestrator.db.engine import _on_sqlite_connect
+from openorchestrator.db.engine import _on_sqlite_connect, sync_url
 from openorchestrator.db.models import Bot, ProviderCredential, Run
 from openorchestrator.engine.budget import BudgetVerdict, check_budgets, record_budget_events, worst_case_cost
 from openorchestrator.engine.states import RunStatus, transition_statement
@@ -47,12 +46,6 @@ class Started:
     previous: Previous | None
     credentials: dict[str, ProviderCredential]
     """The credentials the bot's model and fallback models name, by name."""
-
-
-def sync_url(url: str) -> str:
-    parsed = make_url(url)
-    driver = {"sqlite+aiosqlite": "sqlite", "postgresql+asyncpg": "postgresql+psycopg"}
-    return parsed.set(drivername=driver.get(parsed.drivername, parsed.drivername)).render_as_string(hide_password=False)
 
 
 class RunStore:
