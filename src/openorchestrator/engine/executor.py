@@ -289,12 +289,13 @@ class Executor:
         if outcome.failure and outcome.failure.transient and run.attempt == 1:
             retry = engine.retry_run(run, outcome.failure, log)
         log.info(f"Run {outcome.status.value}.", duration_ms=duration_ms)
-        values["log"] = log.entries
+        values["log"] = log.entries  # the same list: entries the hand-off adds below are stored too
+        room = engine.queue_room()
 
         def follow_ups(session: Session) -> list[Run]:
             self._record_effects(session, started, outcome, credential_updates)
             if outcome.status == RunStatus.COMPLETED:
-                return engine.follow_ups(session, run, bot, values["output"], log)
+                return engine.follow_ups(session, run, bot, values["output"], log, room)
             return [retry] if retry else []
 
         for follow_up in await engine.store.finish(run.id, outcome.status, values, follow_ups):

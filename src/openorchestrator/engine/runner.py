@@ -166,10 +166,15 @@ class RunEngine:
         ]
         return retry
 
-    def follow_ups(self, session: Session, run: Run, bot: Bot, output: str, run_log: RunLog) -> list[Run]:
+    def queue_room(self) -> int:
+        """How many more runs may wait before the queue is full (read on the event loop)."""
+        return QUEUE_MAX_DEPTH - self.queue.depth - self._accepting
+
+    def follow_ups(self, session: Session, run: Run, bot: Bot, output: str, run_log: RunLog, room: int) -> list[Run]:
         """Runs of the bots in `on_complete`, with this run's output as their input (trigger `bot`).
 
-        Called in the run store's thread, inside the transaction that ends `run`."""
+        Called in the run store's thread, inside the transaction that ends `run`; `room` is `queue_room()`
+        as read on the event loop before (the queue belongs to the loop, not to the store's thread)."""
         if not bot.on_complete:
             return []
         targets = session.scalars(select(Bot).where(Bot.id.in_(bot.on_complete))).all()
@@ -179,7 +184,7 @@ class RunEngine:
             target = by_id.get(target_id)
             if target is None or not target.enabled:
                 run_log.warning(f"Next bot {target_id} skipped: it is missing or paused.")
-            elif self.queue.depth + len(runs) >= QUEUE_MAX_DEPTH:
+            elif len(runs) >= room:
                 run_log.warning(f"Next bot {target.name!r} dropped: the queue is full.", dropped_bot_id=target_id)
             else:
                 follow_up = self._new_run(target.id, output, Trigger.BOT, parent_run_id=run.id)
