@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from openorchestrator.core.i18n import Language
+
 
 @dataclass
 class Listing:
@@ -34,8 +36,8 @@ def local_time(moment: datetime, zone: str) -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
 
 
-def money(usd: float | None) -> str:
-    """Costs as people read them; unknown prices say so instead of showing 0."""
+def money(usd: float | None, answered: bool, language: Language) -> str:
+    """Costs as people read them: "—" when no model answered, "unbekannt"/"unknown" when it has no price."""
     if usd is None:
-        return "unknown"
+        return ("unbekannt" if language == "de" else "unknown") if answered else "—"
     return f"${usd:.5f}" if usd < 0.01 else f"${usd:.2f}"

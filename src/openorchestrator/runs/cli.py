@@ -71,7 +71,7 @@ async def list_rows(svc: Services, bot_ref: str, limit: int) -> Listing:
             "trigger": run.trigger,
             "took": f"{run.duration_ms / 1000:.1f} s" if run.duration_ms is not None else "—",
             "tokens in/out": f"{run.tokens_in} / {run.tokens_out}" if run.tokens_in is not None else "—",
-            "cost": money(run.cost_estimate),
+            "cost": money(run.cost_estimate, run.model is not None, svc.language),
             "note": (run.error_message or "")[:60],
             "id": run.id,
         }
