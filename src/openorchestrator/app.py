@@ -38,14 +38,14 @@ def create_app(config: Settings, *, services: Services | None = None) -> FastAPI
         own = services is None
         svc = services or await open_services(config)
         app.state.services = svc
-        await svc.engine.start()
+        await svc.start()
         try:
             yield
         finally:
             if own:
                 await svc.close()
             else:
-                await svc.engine.stop()
+                await svc.stop()
 
     app = FastAPI(
         title="openOrchestrator",

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     max_retry_delay_seconds: float = Field(default=3600.0, ge=0)
     """The longest a provider's `Retry-After` can push that retry out."""
     cancel_grace_seconds: float = Field(default=1.0, gt=0)
+    scheduler: bool = True
+    """Whether this process may schedule bots (`OPENORCH_SCHEDULER=false`: serve the API only)."""
+    scheduler_lease_seconds: float = Field(default=15.0, ge=0.5, le=600)
+    """How long the scheduling process's claim lasts without renewal; another process takes over after it."""
 
     @field_validator("allowed_hosts", "allowed_origins", mode="before")
     @classmethod

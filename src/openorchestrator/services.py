@@ -15,6 +15,7 @@ from openorchestrator.db.engine import make_engine, make_sessionmaker
 from openorchestrator.db.migrate import upgrade
 from openorchestrator.engine.runner import RunEngine
 from openorchestrator.providers.llm import LLMGateway, PydanticAIGateway
+from openorchestrator.schedules.scheduler import Scheduler
 from openorchestrator.settings.service import SettingsStore
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ class Services:
     settings: SettingsStore
     gateway: LLMGateway
     engine: RunEngine
+    scheduler: Scheduler
 
     @property
     def language(self) -> Language:
@@ -41,8 +43,17 @@ class Services:
         if forget is not None:
             forget(credential_id)
 
-    async def close(self) -> None:
+    async def start(self) -> None:
+        """Run: recover the engine's runs, then schedule (the scheduler's first fires need a running queue)."""
+        await self.engine.start()
+        await self.scheduler.start()
+
+    async def stop(self) -> None:
+        await self.scheduler.stop()
         await self.engine.stop()
+
+    async def close(self) -> None:
+        await self.stop()
         self.engine.store.close()
         await self.db.dispose()
 
@@ -59,7 +70,8 @@ async def open_services(config: Settings, *, clock: Clock | None = None, gateway
     await store.load()
     gateway = gateway or PydanticAIGateway()
     engine = RunEngine(config=config, sessionmaker=sessionmaker, box=box, settings=store, clock=clock, gateway=gateway)
-    return Services(config, db, sessionmaker, box, clock, store, gateway, engine)
+    scheduler = Scheduler(config=config, engine=engine, sessionmaker=sessionmaker, settings=store, clock=clock)
+    return Services(config, db, sessionmaker, box, clock, store, gateway, engine, scheduler)
 
 
 def services_of(request: Request) -> Services:

@@ -87,7 +87,10 @@ async def test_health(api: dict[str, Any]) -> None:
 async def test_status(api: dict[str, Any]) -> None:
     response = await api["http"].get("/api/status")
     assert response.status_code == 200
-    assert response.json() == {"queue_depth": 0, "held": 0, "running": 0, "max_parallel_runs": 3, "warnings": []}
+    body = response.json()
+    scheduler = body.pop("scheduler")
+    assert body == {"queue_depth": 0, "held": 0, "running": 0, "max_parallel_runs": 3, "warnings": []}
+    assert scheduler["role"] == "leader" and scheduler["jobs"] == 0, scheduler
 
 
 async def test_the_openapi_document_describes_the_api(api: dict[str, Any]) -> None:

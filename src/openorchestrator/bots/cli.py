@@ -14,7 +14,7 @@ async def list_rows(svc: Services) -> Listing:
     async with svc.sessionmaker() as session:
         bots = await service.list_bots(session)
         last = await service.last_runs(session, [bot.id for bot in bots])
-    reads = [service.to_read(bot, last.get(bot.id), svc.language) for bot in bots]
+    reads = [service.to_read(bot, last.get(bot.id), svc.language, svc.scheduler.next_run_at(bot)) for bot in bots]
     zone = svc.settings.current.timezone
     table = [
         {
@@ -22,6 +22,7 @@ async def list_rows(svc: Services) -> Listing:
             "model": read.model,
             "schedule": read.schedule_description or "—",
             "state": "on" if read.enabled else "paused",
+            "next run": local_time(read.next_run_at, zone) if read.next_run_at else "—",
             "last run": f"{read.last_run.status} {local_time(read.last_run.created_at, zone)}"
             if read.last_run
             else "—",

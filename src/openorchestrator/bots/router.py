@@ -8,8 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from openorchestrator.bots import service
 from openorchestrator.bots.schemas import BotCreate, BotRead, BotUpdate
+from openorchestrator.db.models import Bot, Run
 from openorchestrator.errors import InvalidInput
-from openorchestrator.services import services_of
+from openorchestrator.services import Services, services_of
 
 router = APIRouter(prefix="/api/bots", tags=["bots"])
 
@@ -25,13 +26,19 @@ async def _commit(session: AsyncSession, name: str) -> None:
         raise InvalidInput("name", f"another bot is already called {name!r}") from None
 
 
+def _read(svc: Services, bot: Bot, last: Run | None) -> BotRead:
+    return service.to_read(bot, last, svc.language, svc.scheduler.next_run_at(bot))
+
+
 @router.post("", status_code=201)
 async def create_bot(body: BotCreate, request: Request) -> BotRead:
     svc = services_of(request)
     async with svc.sessionmaker() as session:
-        bot = await service.create_bot(session, svc.clock, body, svc.settings.current.timezone)
+        current = svc.settings.current
+        bot = await service.create_bot(session, svc.clock, body, current.timezone, current.missed_runs_default)
         await _commit(session, body.name)
-    return service.to_read(bot, None, svc.language)
+    svc.scheduler.bot_changed(bot.id)
+    return _read(svc, bot, None)
 
 
 @router.get("")
@@ -40,7 +47,7 @@ async def list_bots(request: Request) -> list[BotRead]:
     async with svc.sessionmaker() as session:
         bots = await service.list_bots(session)
         last = await service.last_runs(session, [bot.id for bot in bots])
-    return [service.to_read(bot, last.get(bot.id), svc.language) for bot in bots]
+    return [_read(svc, bot, last.get(bot.id)) for bot in bots]
 
 
 @router.get("/{bot_id}")
@@ -49,7 +56,7 @@ async def read_bot(bot_id: str, request: Request) -> BotRead:
     async with svc.sessionmaker() as session:
         bot = await service.get_bot(session, bot_id)
         last = await service.last_runs(session, [bot.id])
-    return service.to_read(bot, last.get(bot.id), svc.language)
+    return _read(svc, bot, last.get(bot.id))
 
 
 @router.patch("/{bot_id}")
@@ -60,7 +67,8 @@ async def update_bot(bot_id: str, body: BotUpdate, request: Request) -> BotRead:
         await service.update_bot(session, svc.clock, bot, body, svc.settings.current.timezone)
         await _commit(session, bot.name)
         last = await service.last_runs(session, [bot.id])
-    return service.to_read(bot, last.get(bot.id), svc.language)
+    svc.scheduler.bot_changed(bot.id)
+    return _read(svc, bot, last.get(bot.id))
 
 
 @router.delete("/{bot_id}", status_code=204)
@@ -74,6 +82,7 @@ async def delete_bot(bot_id: str, request: Request) -> Response:
     async with svc.sessionmaker() as session:
         await service.delete_bot(session, await service.get_bot(session, bot_id))
         await session.commit()
+    svc.scheduler.bot_changed(bot_id)
     await asyncio.to_thread(service.remove_bot_folder, svc.config.bot_dir(bot.id))
     return Response(status_code=204)
 
@@ -85,4 +94,5 @@ async def duplicate_bot(bot_id: str, request: Request) -> BotRead:
         bot = await service.get_bot(session, bot_id)
         copy = await service.duplicate_bot(session, svc.clock, bot, COPY_WORD[svc.language])
         await _commit(session, copy.name)
-    return service.to_read(copy, None, svc.language)
+    svc.scheduler.bot_changed(copy.id)
+    return _read(svc, copy, None)

@@ -40,7 +40,7 @@ class BotCreate(_BotFields):
     enabled: bool = True
     max_runtime_seconds: int = Field(120, ge=1, le=RUNTIME_MAX_SECONDS)
     max_output_tokens: int | None = Field(None, ge=1, le=1_000_000)
-    missed_runs: MissedRuns = "skip"
+    missed_runs: MissedRuns | None = Field(None, description="null = the app's setting `missed_runs_default`")
     fallback_models: list[str] = Field(default_factory=list, max_length=5)
     tools: list[ToolName] = Field(default_factory=list)
     on_complete: list[str] = Field(default_factory=list, max_length=20)
@@ -105,4 +105,5 @@ class BotRead(BaseModel):
     updated_at: datetime
     last_run: RunSummary | None
     next_run_at: datetime | None
+    """When the next scheduled run will be created (jitter included); null without schedule or when paused."""
     schedule_description: str | None

@@ -6,6 +6,7 @@ Services never commit; the router commits once per request.
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +47,16 @@ async def list_bots(session: AsyncSession) -> list[Bot]:
     return list(await session.scalars(select(Bot).order_by(Bot.created_at, Bot.id)))
 
 
-async def create_bot(session: AsyncSession, clock: Clock, data: BotCreate, default_tz: str) -> Bot:
+async def create_bot(
+    session: AsyncSession, clock: Clock, data: BotCreate, default_tz: str, missed_runs_default: str = "skip"
+) -> Bot:
     values = data.model_dump()
+    if values["missed_runs"] is None:
+        values["missed_runs"] = missed_runs_default
     await _check(session, values, None, default_tz, clock)
     now = clock.now()
     bot = Bot(id=new_id(), name_key=values["name"].casefold(), created_at=now, updated_at=now, **values)
+    bot.fired_until, bot.failed_fires = now, 0
     session.add(bot)
     return bot
 
@@ -62,10 +68,13 @@ async def update_bot(session: AsyncSession, clock: Clock, bot: Bot, patch: BotUp
             raise InvalidInput(key, "may not be null")
     merged = {column: getattr(bot, column) for column in BotCreate.model_fields} | changes
     await _check(session, merged, bot.id, default_tz, clock, changed=set(changes))
+    restarts = any(key in changes and changes[key] != getattr(bot, key) for key in ("schedule", "timezone", "enabled"))
     for key, value in changes.items():
         setattr(bot, key, value)
     bot.name_key = bot.name.casefold()
     bot.updated_at = clock.now()
+    if restarts:  # a new schedule, or one resumed after a pause, starts now: nothing before counts as missed
+        bot.fired_until, bot.failed_fires = bot.updated_at, 0
     return bot
 
 
@@ -74,6 +83,7 @@ async def duplicate_bot(session: AsyncSession, clock: Clock, bot: Bot, copy_word
     values["name"] = await _free_name(session, bot.name, f" ({copy_word})")
     now = clock.now()
     copy = Bot(id=new_id(), name_key=values["name"].casefold(), created_at=now, updated_at=now, **values)
+    copy.fired_until, copy.failed_fires = now, 0
     session.add(copy)
     return copy
 
@@ -105,12 +115,12 @@ async def last_runs(session: AsyncSession, bot_ids: list[str]) -> dict[str, Run]
     return {run.bot_id: run for run in runs}
 
 
-def to_read(bot: Bot, last_run: Run | None, language: Language) -> BotRead:
-    """The bot as the API shows it. `next_run_at` stays null until the scheduler fires schedules."""
+def to_read(bot: Bot, last_run: Run | None, language: Language, next_run_at: datetime | None) -> BotRead:
+    """The bot as the API shows it."""
     summary = RunSummary.model_validate(last_run, from_attributes=True) if last_run else None
     data: dict[str, Any] = {column: getattr(bot, column) for column in BotRead.model_fields if hasattr(bot, column)}
     description = describe(bot.schedule, language) if bot.schedule else None
-    data.update(last_run=summary, next_run_at=None, schedule_description=description)
+    data.update(last_run=summary, next_run_at=next_run_at, schedule_description=description)
     return BotRead.model_validate(data)
 
 

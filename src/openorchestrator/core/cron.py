@@ -90,20 +90,27 @@ def _join(values: set[int] | None) -> str:
 
 
 def build_trigger(expression: str, timezone: str) -> BaseTrigger:
+    """The schedule as an APScheduler trigger with standard meaning (weekdays, day OR weekday, DST: see
+    `core.triggers.StandardCron`)."""
     from apscheduler.triggers.combining import OrTrigger
     from apscheduler.triggers.cron import CronTrigger
+
+    from openorchestrator.core.triggers import StandardCron
 
     minute, hour, day, month, dow = parse_cron(expression)
     weekdays = "*" if dow is None else ",".join(_DAY_NAMES[d] for d in sorted(dow))
     common = {"minute": _join(minute), "hour": _join(hour), "month": _join(month), "timezone": timezone}
+    inner: BaseTrigger
     if day is not None and dow is not None:
-        return OrTrigger(
+        inner = OrTrigger(
             [
                 CronTrigger(day=_join(day), **common),
                 CronTrigger(day_of_week=weekdays, **common),
             ]
         )
-    return CronTrigger(day=_join(day), day_of_week=weekdays, **common)
+    else:
+        inner = CronTrigger(day=_join(day), day_of_week=weekdays, **common)
+    return StandardCron(inner, timezone, fixed_hour=hour is not None)
 
 
 def next_fire_times(expression: str, timezone: str, after: datetime, count: int = 1) -> list[datetime]:

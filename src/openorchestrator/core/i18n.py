@@ -85,10 +85,36 @@ RUN_ERRORS: dict[str, dict[Language, str]] = {
         "de": "Abgebrochen.",
         "en": "Cancelled.",
     },
+    "missed": {
+        "de": "Verpasst: {times} — {reason}. Übersprungen (verpasste Läufe werden bei diesem Bot nicht nachgeholt).",
+        "en": "Missed: {times} — {reason}. Skipped (this bot does not catch up on missed runs).",
+    },
+    "dropped": {
+        "de": "Übersprungen: der vorige geplante Lauf dieses Bots wartet noch auf einen freien Platz.",
+        "en": "Skipped: this bot's previous scheduled run is still waiting for a free slot.",
+    },
     "internal": {
         "de": "Interner Fehler — Details stehen im Log des Runs.",
         "en": "Internal error — details are in the run's log.",
     },
+}
+
+
+MISS_REASONS: dict[str, dict[Language, str]] = {
+    "app_off": {"de": "die App war aus", "en": "the app was off"},
+    "asleep": {
+        "de": "der Computer hat geschlafen oder die Uhr wurde umgestellt",
+        "en": "the computer was asleep or the clock was changed",
+    },
+    "late": {"de": "die App war zu beschäftigt", "en": "the app was too busy"},
+}
+
+MORE_TIMES: dict[Language, str] = {"de": "und {count} weitere", "en": "and {count} more"}
+AT_LEAST: dict[Language, str] = {"de": "mindestens {count}", "en": "at least {count}"}
+
+BOT_STALE: dict[Language, str] = {
+    "de": "„{name}“ hatte {count} geplante Läufe in Folge keinen Erfolg (zuletzt: {last}).",
+    "en": "“{name}” has not completed a scheduled run {count} times in a row (last: {last}).",
 }
 
 

@@ -40,6 +40,7 @@ from openorchestrator.providers.types import (
     ProviderType,
     load_sdks,
 )
+from openorchestrator.schedules.fires import FireOutcome, record_fire_outcome
 
 if TYPE_CHECKING:
     from openorchestrator.engine.runner import RunEngine
@@ -294,6 +295,8 @@ class Executor:
 
         def follow_ups(session: Session) -> list[Run]:
             self._record_effects(session, started, outcome, credential_updates)
+            if run.scheduled_for is not None and retry is None:
+                self._record_fire(session, started, outcome.status, values)
             if outcome.status == RunStatus.COMPLETED:
                 return engine.follow_ups(session, run, bot, values["output"], log, room)
             return [retry] if retry else []
@@ -321,6 +324,23 @@ class Executor:
         if outcome.budget is not None:
             session.execute(update(Bot).where(Bot.id == bot.id).values(enabled=False, updated_at=now))
             record_budget_events(session, outcome.budget, bot=bot, run_id=run.id, now=now)
+
+    def _record_fire(self, session: Session, started: Started, status: RunStatus, values: dict[str, Any]) -> None:
+        """A scheduled fire has its final outcome (its retry, if any, is over): count it for `bot_stale`.
+        A run cancelled by its user says nothing about the bot."""
+        if status == RunStatus.CANCELLED:
+            return
+        current = self._engine.settings.current
+        outcome = FireOutcome(
+            bot_id=started.bot.id,
+            bot_name=started.bot.name,
+            completed=status == RunStatus.COMPLETED,
+            error_code=values.get("error_code"),
+            error_message=values.get("error_message"),
+            run_id=started.run.id,
+        )
+        now = self._engine.clock.now()
+        record_fire_outcome(session, outcome, stale_after=current.stale_after_fires, language=current.language, now=now)
 
     def _credential_updates(self, started: Started, outcome: Outcome) -> dict[str, dict[str, Any]]:
         """Credentials whose key proved bad get status `error` with the message; a working one is `connected`."""

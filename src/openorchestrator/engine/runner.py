@@ -152,6 +152,7 @@ class RunEngine:
             retry_of=run.id,
             not_before=not_before,
             parent_run_id=run.parent_run_id,
+            scheduled_for=run.scheduled_for,  # the retry belongs to the same fire
             created_at=now,
         )
         seconds = round((not_before - now).total_seconds(), 1)

@@ -68,6 +68,14 @@ class RunStore:
         self._thread.shutdown(wait=True)
         self._engine.dispose()
 
+    async def transact(self, work: Callable[[Session], T]) -> T:
+        """Run `work` with a session in the store's thread (it commits what it wants kept)."""
+        return await self._call(self._transact, work)
+
+    def _transact(self, work: Callable[[Session], T]) -> T:
+        with self._sessions() as session:
+            return work(session)
+
     # -- accept ----------------------------------------------------------------------------------------
     async def insert(self, run: Run) -> bool:
         """False when the bot does not exist (the foreign key says so; no extra query)."""

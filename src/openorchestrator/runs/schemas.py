@@ -41,4 +41,8 @@ class RunRead(BaseModel):
     attempt: int
     retry_of: str | None
     parent_run_id: str | None
+    scheduled_for: datetime | None
+    """For runs of a schedule: the fire time they belong to (without jitter). A record of missed fires has
+    status `cancelled` with `error_code` `missed`; a fire dropped because the bot's previous one still waited,
+    `dropped`."""
     not_before: datetime | None

@@ -38,7 +38,10 @@ class AppSettings(BaseModel):
     language: Literal["de", "en"] = Field("de", description="Language of messages meant for people.")
     theme: Literal["light", "dark", "system"] = "system"
     quiet_hours: QuietHours | None = None
-    jitter_seconds: int = Field(30, ge=0, le=600)
+    jitter_seconds: int = Field(30, ge=0, le=600, description="Scheduled fires move by up to ± this, per bot.")
+    stale_after_fires: int = Field(
+        3, ge=1, le=100, description="Scheduled fires in a row without success before a `bot_stale` event."
+    )
     missed_runs_default: Literal["skip", "catch_up"] = "skip"
     budget_monthly_usd: float | None = Field(None, ge=0)
     budget_warn_percent: int = Field(80, ge=1, le=100)
@@ -74,6 +77,7 @@ class AppSettingsUpdate(BaseModel):
     theme: Literal["light", "dark", "system"] | None = None
     quiet_hours: QuietHours | None = None
     jitter_seconds: int | None = None
+    stale_after_fires: int | None = None
     missed_runs_default: Literal["skip", "catch_up"] | None = None
     budget_monthly_usd: float | None = None
     budget_warn_percent: int | None = None

@@ -16,6 +16,15 @@ class Health(BaseModel):
     version: str
 
 
+class SchedulerStatus(BaseModel):
+    role: Literal["leader", "standby", "off"]
+    """`leader`: this process fires the schedules; `standby`: another process on the same database does."""
+    jobs: int
+    holder: str | None
+    """The process that schedules (host:pid:tag)."""
+    message: str
+
+
 class Status(BaseModel):
     queue_depth: int
     """Runs waiting for a free slot."""
@@ -24,6 +33,7 @@ class Status(BaseModel):
     running: int
     max_parallel_runs: int
     warnings: list[str]
+    scheduler: SchedulerStatus
 
 
 @router.get("/health")
@@ -34,4 +44,5 @@ async def health(request: Request) -> Health:
 
 @router.get("/status")
 async def status(request: Request) -> Status:
-    return Status.model_validate(services_of(request).engine.status())
+    svc = services_of(request)
+    return Status.model_validate({**svc.engine.status(), "scheduler": svc.scheduler.status()})

@@ -3,7 +3,8 @@
 from openorchestrator.db.models.bot import Bot
 from openorchestrator.db.models.credential import ProviderCredential
 from openorchestrator.db.models.event import Event, EventKind
+from openorchestrator.db.models.lease import Lease
 from openorchestrator.db.models.run import Run
 from openorchestrator.db.models.setting import Setting
 
-__all__ = ["Bot", "Event", "EventKind", "ProviderCredential", "Run", "Setting"]
+__all__ = ["Bot", "Event", "EventKind", "Lease", "ProviderCredential", "Run", "Setting"]

@@ -33,3 +33,8 @@ class Bot(Base):
     budget_monthly_usd: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    fired_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """The schedule is handled up to this nominal time: fired, missed or dropped. Set to "now" when the schedule,
+    its time zone or `enabled` changes, so a pause or an edit is never mistaken for missed runs."""
+    failed_fires: Mapped[int] = mapped_column(Integer, default=0)
+    """Scheduled fires in a row that did not end in a completed run (reset by one that does)."""

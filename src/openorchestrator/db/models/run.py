@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openorchestrator.db.base import Base, UTCDateTime
@@ -14,6 +14,15 @@ class Run(Base):
     __table_args__ = (
         Index("ix_runs_bot_id_created_at", "bot_id", "created_at"),
         Index("ix_runs_status", "status"),
+        # One fire, one run: a second insert for the same bot and nominal fire time fails, in every process.
+        Index(
+            "ux_runs_bot_id_scheduled_for",
+            "bot_id",
+            "scheduled_for",
+            unique=True,
+            sqlite_where=text("trigger = 'schedule'"),
+            postgresql_where=text("trigger = 'schedule'"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(26), primary_key=True)
@@ -39,3 +48,5 @@ class Run(Base):
     attempt: Mapped[int] = mapped_column(Integer, default=1)
     retry_of: Mapped[str | None] = mapped_column(String(26))
     parent_run_id: Mapped[str | None] = mapped_column(String(26))
+    scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """The nominal fire time (without jitter) of a scheduled run, of its retry, or of a missed/dropped fire."""
