@@ -85,7 +85,7 @@ class JitteredCron(BaseTrigger):  # type: ignore[misc]
         """Nominal times after `since` whose fire time is at or before `now` (the newest `keep` of them)."""
         times: list[datetime] = []
         count, exact = 0, True
-        nominal = self._after(since)
+        nominal = self.after(since)
         while nominal is not None and nominal + self.offset <= now:
             count += 1
             times.append(nominal)
@@ -96,12 +96,13 @@ class JitteredCron(BaseTrigger):  # type: ignore[misc]
                 restart = now - self.offset - (times[-1] - times[0])
                 if restart > nominal:
                     times, exact = [], False
-                    nominal = self._after(restart)
+                    nominal = self.after(restart)
                     continue
-            nominal = self._after(nominal)
+            nominal = self.after(nominal)
         return Due(times, count, exact)
 
-    def _after(self, moment: datetime) -> datetime | None:
+    def after(self, moment: datetime) -> datetime | None:
+        """The first nominal time strictly after `moment`."""
         result: datetime | None = self.cron.get_next_fire_time(moment, moment + timedelta(microseconds=1))
         return result
 

@@ -76,9 +76,11 @@ def trigger_for(bot_id: str, schedule: str, timezone: str | None, default_tz: st
 
 def next_fire(trigger: JitteredCron, fired_until: datetime | None, now: datetime) -> datetime | None:
     """When the bot fires next: the first fire at or after `now` that is not handled yet."""
-    if fired_until is not None and fired_until + trigger.offset >= now:  # the clock went back: no fire twice
-        return trigger.get_next_fire_time(fired_until + trigger.offset, now)
-    return trigger.get_next_fire_time(None, now)
+    first = trigger.get_next_fire_time(None, now)
+    if first is not None and fired_until is not None and first - trigger.offset <= fired_until:
+        nominal = trigger.after(fired_until)  # the clock went back: what is handled does not fire again
+        first = nominal + trigger.offset if nominal is not None else None
+    return first
 
 
 def next_run_at(bot: Bot, now: datetime, default_tz: str, jitter: int) -> datetime | None:
