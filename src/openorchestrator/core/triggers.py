@@ -21,17 +21,42 @@ from apscheduler.triggers.base import BaseTrigger
 
 
 class StandardCron(BaseTrigger):  # type: ignore[misc]
+    """Fire times as UTC datetimes (so `+ timedelta` is real time, not wall-clock arithmetic)."""
+
     def __init__(self, inner: BaseTrigger, timezone: str, fixed_hour: bool) -> None:
         self.inner = inner
         self.zone = ZoneInfo(timezone)
         self.fixed_hour = fixed_hour
 
     def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
-        fire: datetime | None = self.inner.get_next_fire_time(previous_fire_time, now)
+        fire = self._next(previous_fire_time, now)
         while fire is not None and self.fixed_hour and self._second_occurrence(fire):
-            fire = self.inner.get_next_fire_time(fire, fire)
-        # normalised through UTC: on the spring day APScheduler says 02:30+01:00 (no such wall time) for 03:30+02:00
-        return fire.astimezone(UTC).astimezone(self.zone) if fire is not None else None
+            fire = self._next(fire, fire)
+        return fire
+
+    def _next(self, previous: datetime | None, now: datetime) -> datetime | None:
+        fire = self._ask(previous, now)
+        if fire is None or previous is None or fire > previous:
+            return fire
+        # In the hour repeated in autumn APScheduler loses track of which 02:xx it is and answers a time that is
+        # not after `previous`. The same wall time's second occurrence is the answer, or else a later minute.
+        probe = previous
+        for _ in range(MINUTES_PROBED):
+            second = self._second_of(fire)
+            if second > previous:
+                return second
+            probe += timedelta(minutes=1)
+            fire = self._ask(None, probe)
+            if fire is None or fire > previous:
+                return fire
+        return None
+
+    def _ask(self, previous: datetime | None, now: datetime) -> datetime | None:
+        fire: datetime | None = self.inner.get_next_fire_time(previous, now)
+        return fire.astimezone(UTC) if fire is not None else None
+
+    def _second_of(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone).replace(fold=1).astimezone(UTC)
 
     def _second_occurrence(self, moment: datetime) -> bool:
         """True for the later of two instants that share one wall time (the hour repeated in autumn)."""
@@ -43,6 +68,8 @@ class StandardCron(BaseTrigger):  # type: ignore[misc]
         return str(self.inner)
 
 
+MINUTES_PROBED = 180
+"""How far past a stuck answer `StandardCron` looks, minute by minute (the repeated hour plus margin)."""
 SCAN_MAX = 2_000
 """Fires counted one by one after a downtime; beyond this the count is a lower bound."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
@@ -41,7 +42,8 @@ def preview(cron: str, timezone: str, now: datetime, language: Language) -> Sche
         description = describe(cron, language)
     except CronError as exc:
         raise InvalidInput("cron", str(exc)) from None
-    return SchedulePreview(cron=" ".join(cron.split()), timezone=timezone, description=description, next_runs=runs)
+    local = [moment.astimezone(ZoneInfo(timezone)) for moment in runs]  # shown with the zone's own offset
+    return SchedulePreview(cron=" ".join(cron.split()), timezone=timezone, description=description, next_runs=local)
 
 
 def presets(language: Language) -> list[dict[str, Any]]:
