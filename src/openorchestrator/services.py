@@ -44,8 +44,9 @@ class Services:
             forget(credential_id)
 
     async def start(self) -> None:
-        """Run: recover the engine's runs, then schedule (the scheduler's first fires need a running queue)."""
-        await self.engine.start()
+        """Run the engine, then the scheduler. The process that gets the scheduler lease also recovers the runs a
+        crash left behind; a second process on the same database leaves them to it."""
+        await self.engine.start(recover=False)
         await self.scheduler.start()
 
     async def stop(self) -> None:

@@ -11,6 +11,8 @@
 The bots' time zone is picked so that the newest missed fire is far from both the 120 s grace and the next
 fire (hourly fires in UTC, Asia/Kathmandu +05:45 and Asia/Kolkata +05:30 are 15 min apart): the expected
 outcome is the same at any time of day.
+
+A second test starts a server next to one that has a run in flight: the newcomer must leave that run alone.
 """
 
 from __future__ import annotations
@@ -33,8 +35,15 @@ LEASE_SECONDS = 2.0
 ZONES = ("UTC", "Asia/Kathmandu", "Asia/Kolkata")
 """Zones whose local hours start at :00, :15 and :30 UTC (no daylight saving in any of them)."""
 MISSED = 3
+SLOW = 8.0
+"""Seconds the provider takes in the second test: the second server's start-up happens while the run is on."""
 DB_TIME = "%Y-%m-%d %H:%M:%S.%f"
 """How `UTCDateTime` stores a value in SQLite (SQLAlchemy's DateTime: naive UTC, always with microseconds)."""
+
+INTERRUPTED = (
+    "were marked failed/interrupted by the process that started next to the leader "
+    "(its start-up crash recovery treats every `running` run in the database as stranded)"
+)
 
 T = TypeVar("T")
 
@@ -170,11 +179,10 @@ def _check_records(
         assert misses[0]["reason"] == "app_off", (name, misses)
         if name in catch_up:
             assert misses[0]["decision"] == "catch_up", (name, misses)
-            assert run["error_code"] is None, (name, run)
-            if expect_done:
-                assert run["status"] == "completed", (name, run)
-            else:
-                assert run["status"] in ("pending", "running", "completed"), (name, run)
+            # `failed`/`interrupted` is wrong too, but a different fault (see INTERRUPTED): asserted at the end
+            allowed = ("completed",) if expect_done else ("pending", "running", "completed")
+            if (run["status"], run["error_code"]) != ("failed", "interrupted"):
+                assert run["status"] in allowed and run["error_code"] is None, (name, run)
         else:
             assert misses[0]["decision"] == "skip", (name, misses)
             assert (run["status"], run["error_code"]) == ("cancelled", "missed"), (name, run)
@@ -222,7 +230,12 @@ def test_two_servers_on_one_database_fire_each_schedule_once(tmp_path: Path, fak
         second.start()
         first.wait_ready()
         second.wait_ready()
-        leader_status, standby_status = _poll("one leader with 20 jobs, one standby", lambda: _roles(first, second), 15)
+        try:
+            leader_status, standby_status = _poll(
+                "one leader with 20 jobs, one standby", lambda: _roles(first, second), 15
+            )
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; A: {_status(first)}; B: {_status(second)}") from None
         assert standby_status["jobs"] == 0, standby_status
         assert standby_status["holder"] == leader_status["holder"], (leader_status, standby_status)
         assert leader_status["holder"] in standby_status["message"], standby_status
@@ -250,7 +263,10 @@ def test_two_servers_on_one_database_fire_each_schedule_once(tmp_path: Path, fak
             status = _status(standby)
             return status if status is not None and status["role"] == "leader" and status["jobs"] == BOTS else None
 
-        status = _poll("the standby takes over", took_over, timeout=LEASE_SECONDS + 10)
+        try:
+            status = _poll("the standby takes over", took_over, timeout=LEASE_SECONDS + 10)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; it says {_status(standby)}") from None
         takeover = time.monotonic() - killed_at
         assert status["holder"] is not None and _pid_of(status["holder"]) == standby.proc.pid, status  # type: ignore[union-attr]
         assert _runs(data_dir) == before, "the takeover created or changed runs"
@@ -268,6 +284,10 @@ def test_two_servers_on_one_database_fire_each_schedule_once(tmp_path: Path, fak
         for server in (standby, again):
             assert "Traceback" not in server.log(), server.log()
         print(f"takeover after SIGKILL: {takeover:.2f} s; whole test {time.monotonic() - started:.1f} s")
+
+        # -- every catch-up run ran to its end in the leader: the other process's start-up left them alone -------
+        interrupted = [run["id"] for run in before if run["error_code"] == "interrupted"]
+        assert not interrupted, f"{len(interrupted)} catch-up runs {INTERRUPTED}"
     finally:
         first.kill()
         second.kill()
@@ -285,16 +305,19 @@ def test_a_second_server_does_not_interrupt_the_leaders_runs(tmp_path: Path, fak
     try:
         first.start()
         first.wait_ready()
-        fake.set_default(delay(6, "slow answer"))
+        fake.set_default(delay(SLOW, "slow answer"))
         with first.client() as http:
             response = http.post(f"/api/bots/{ids['Slow']}/runs", json={"input": "go"})
             assert response.status_code == 202, response.text
             run_id = response.json()["id"]
             _poll("the run reaches the provider", lambda: True if fake.chat_requests else None, 15)
+            asked = time.monotonic()
             assert http.get(f"/api/runs/{run_id}").json()["status"] == "running"
         second.start()
         second.wait_ready()
         assert (_status(second) or {}).get("role") == "standby"
+        # precondition (not the product's fault if it fails: the machine is too slow for SLOW)
+        assert time.monotonic() - asked < SLOW - 0.5, "the second server started only after the run had ended"
         with first.client() as http:
             run = wait_until_ended(http, [run_id], timeout=20)[run_id]
         assert (run["status"], run["error_code"], run["output"]) == ("completed", None, "slow answer"), run

@@ -173,6 +173,8 @@ def _check_model(field: str, model: str, credentials: dict[str, ProviderCredenti
 
 
 async def _check_on_complete(session: AsyncSession, bot_id: str | None, targets: list[str]) -> None:
+    if not targets:
+        return  # no hand-off, no loop (and no need to read every bot)
     if len(set(targets)) != len(targets):
         raise InvalidInput("on_complete", "lists a bot twice")
     if bot_id and bot_id in targets:

@@ -51,6 +51,10 @@ class RunQueue:
     def running(self) -> int:
         return len(self._running)
 
+    def known(self) -> set[str]:
+        """Ids of the runs this queue holds: waiting, held or running."""
+        return {*self._ready, *(run_id for _, _, run_id in self._delayed), *self._running}
+
     @property
     def parallelism(self) -> int:
         return self._parallelism

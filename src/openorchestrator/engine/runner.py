@@ -71,12 +71,17 @@ class RunEngine:
         self.stopping = True
         await self.queue.stop()
 
-    async def recover(self) -> dict[str, int]:
-        """After a crash: runs left `running` become `failed`/`interrupted`; `pending` runs queue again."""
+    async def recover(self, keep: set[str] | None = None) -> dict[str, int]:
+        """After a crash: runs left `running` become `failed`/`interrupted`; `pending` runs queue again.
+
+        Only the process that holds the scheduler lease calls this (see `Scheduler._lead`): a second process on
+        the same database must not take the first one's runs for stranded. `keep`: runs this process has in hand."""
+        keep = keep or set()
         now = self.clock.now()
         message = run_error_message("interrupted", self.settings.current.language)
         async with self.sessionmaker() as session:
-            stranded = (await session.execute(select(Run.id, Run.log).where(Run.status == "running"))).all()
+            rows = (await session.execute(select(Run.id, Run.log).where(Run.status == "running"))).all()
+            stranded = [row for row in rows if row.id not in keep]
             for run_id, entries in stranded:
                 entry = {
                     "at": now.isoformat(),
@@ -93,11 +98,12 @@ class RunEngine:
                     finished_at=now,
                     log=[*(entries or []), entry],
                 )
-            waiting = (
+            pending = (
                 await session.execute(
                     select(Run.id, Run.not_before).where(Run.status == "pending").order_by(Run.created_at, Run.id)
                 )
             ).all()
+            waiting = [row for row in pending if row.id not in keep]
             await session.commit()
         for run_id, not_before in waiting:
             self.queue.submit(run_id, not_before)

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -114,8 +114,9 @@ def settle(session: Session, bot_ids: list[str] | None, policy: FirePolicy) -> S
     )
     result = Settled()
     try:
-        for bot in bots:
-            _settle_bot(session, bot, waiting, policy, result)
+        with session.no_autoflush:  # the new runs go in with one INSERT at the commit, not one flush per bot
+            for bot in bots:
+                _settle_bot(session, bot, waiting, policy, result)
         session.commit()
     except IntegrityError:  # only if rows were edited by hand: settle one by one and skip what clashes
         session.rollback()
@@ -181,16 +182,28 @@ def _settle_bot(session: Session, bot: Any, waiting: set[str], policy: FirePolic
     result.runs.append(run)
 
 
+_BOTS = Bot.__table__
+_CLAIM = (
+    _BOTS.update()
+    .where(_BOTS.c.id == bindparam("bot_id"), _BOTS.c.fired_until == bindparam("seen"))
+    .values(fired_until=bindparam("until"))
+)
+_CLAIM_FIRST = (
+    _BOTS.update()
+    .where(_BOTS.c.id == bindparam("bot_id"), _BOTS.c.fired_until.is_(None))
+    .values(fired_until=bindparam("until"))
+)
+
+
 def _claim(session: Session, bot_id: str, seen: datetime | None, until: datetime) -> bool:
-    """Move `fired_until` from what this process read to `until`; False when someone else moved it first."""
-    condition = Bot.fired_until.is_(None) if seen is None else Bot.fired_until == seen
-    moved = session.execute(
-        update(Bot)
-        .where(Bot.id == bot_id, condition)
-        .values(fired_until=until)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(moved.rowcount == 1)  # type: ignore[attr-defined]
+    """Move `fired_until` from what this process read to `until`; False when someone else moved it first.
+    (Core statements on the session's connection: a thousand of them in one settle cost milliseconds.)"""
+    connection = session.connection()
+    if seen is None:
+        moved = connection.execute(_CLAIM_FIRST, {"bot_id": bot_id, "until": until})
+    else:
+        moved = connection.execute(_CLAIM, {"bot_id": bot_id, "seen": seen, "until": until})
+    return bool(moved.rowcount == 1)
 
 
 # -- records -----------------------------------------------------------------------------------------------

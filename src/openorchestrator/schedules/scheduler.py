@@ -46,6 +46,21 @@ JUMP_SECONDS = 30.0
 """Wall clock and monotonic clock may drift apart by this much between two ticks before we call it a jump."""
 
 
+def _holder_is_gone(holder: str) -> bool:
+    """Whether a lease holder (`host:pid:tag`) was a process on this machine that no longer exists."""
+    host, _, rest = holder.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # it exists, as another user's process
+        return False
+    return False
+
+
 class _FireExecutor(BaseExecutor):  # type: ignore[misc]
     """Hands due jobs to the scheduler instead of calling them: the fire's work is `fires.settle`."""
 
@@ -55,7 +70,8 @@ class _FireExecutor(BaseExecutor):  # type: ignore[misc]
 
     def _do_submit_job(self, job: Any, run_times: list[datetime]) -> None:
         self._fired(job.id)
-        self._run_job_success(job.id, [])
+        # done at once, but counted only after this returns (APScheduler increments after `_do_submit_job`)
+        asyncio.get_running_loop().call_soon(self._run_job_success, job.id, [])
 
 
 class Scheduler:
@@ -101,7 +117,10 @@ class Scheduler:
         self.role = "standby"
         self._remember_clock()
         self.settings.subscribe(self._settings_changed)
-        await self.tick()
+        try:
+            await self.tick()
+        except Exception:  # e.g. the database is locked a moment: serve anyway, the next tick tries again
+            log.exception("scheduler: first tick failed; trying again shortly")
         self._task = asyncio.create_task(self._maintain(), name="scheduler")
 
     async def stop(self) -> None:
@@ -144,8 +163,10 @@ class Scheduler:
                 await self._follow_changes()
 
     async def _lead(self) -> None:
+        """Become the scheduling process: recover stranded runs, settle what was missed, build the jobs. If any
+        step fails, this process stays standby (holding the lease) and the next tick tries again."""
         log.info("scheduler: this process schedules the bots")
-        self.role = "leader"
+        await self.engine.recover(keep=self.engine.queue.known())
         self._aps = AsyncIOScheduler(
             timezone=UTC,
             executors={"default": _FireExecutor(self._fired)},
@@ -154,8 +175,13 @@ class Scheduler:
         self._aps.start()
         self._known.clear()
         self._remember_clock()
-        await self._settle(None, "app_off")
-        await self._sync_jobs(full=True)
+        try:
+            await self._settle(None, "app_off")
+            await self._sync_jobs(full=True)
+        except BaseException:
+            self._stop_jobs()
+            raise
+        self.role = "leader"
 
     def _stop_jobs(self) -> None:
         if self._aps is not None:
@@ -179,6 +205,18 @@ class Scheduler:
                 self.leader = self.holder
                 return True
             self.leader = await session.scalar(select(Lease.holder).where(Lease.name == LEASE_NAME))
+            if self.leader is not None and _holder_is_gone(self.leader):  # killed on this machine: no need to wait
+                taken = await session.execute(
+                    update(Lease)
+                    .where(Lease.name == LEASE_NAME, Lease.holder == self.leader)
+                    .values(holder=self.holder, expires_at=expires)
+                )
+                await session.commit()
+                if taken.rowcount == 1:  # type: ignore[attr-defined]
+                    log.info("scheduler: the previous scheduling process (%s) is gone; taking over", self.leader)
+                    self.leader = self.holder
+                    return True
+                return False
             if self.leader is not None:
                 return False
             session.add(Lease(name=LEASE_NAME, holder=self.holder, expires_at=expires))
