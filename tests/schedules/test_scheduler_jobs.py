@@ -232,3 +232,20 @@ async def test_apscheduler_wakes_the_fire_path(world: World) -> None:
     await world.svc.engine.queue.wait_idle()
     (run,) = await world.runs(bot["id"])
     assert run["status"] == "completed" and when(run["scheduled_for"]) == at("13:00")
+
+
+# -- settings and fields -------------------------------------------------------------------------------------
+async def test_new_bots_take_missed_runs_from_the_setting(world: World) -> None:
+    assert (await world.bot(name="A"))["missed_runs"] == "skip"
+    await world.settings(missed_runs_default="catch_up")
+    assert (await world.bot(name="B"))["missed_runs"] == "catch_up"
+    assert (await world.bot(name="C", missed_runs="skip"))["missed_runs"] == "skip"
+    response = await world.http.patch("/api/bots/" + (await world.bot(name="D"))["id"], json={"missed_runs": None})
+    assert response.status_code == 422 and "missed_runs" in response.text, response.text
+
+
+async def test_stale_after_fires_is_a_checked_setting(world: World) -> None:
+    assert (await world.http.get("/api/settings")).json()["stale_after_fires"] == 3
+    response = await world.http.patch("/api/settings", json={"stale_after_fires": 0})
+    assert response.status_code == 422, response.text
+    assert "stale_after_fires" in response.text
