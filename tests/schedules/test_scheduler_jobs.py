@@ -12,6 +12,7 @@ from tests.support.fake_openai import error
 
 from openorchestrator.db.models import Bot, Event
 from openorchestrator.services import open_services
+from openorchestrator.settings.schemas import AppSettingsUpdate
 
 
 def when(text: str | None) -> datetime | None:
@@ -249,3 +250,17 @@ async def test_stale_after_fires_is_a_checked_setting(world: World) -> None:
     response = await world.http.patch("/api/settings", json={"stale_after_fires": 0})
     assert response.status_code == 422, response.text
     assert "stale_after_fires" in response.text
+
+
+async def test_settings_changed_by_another_process_arrive_with_the_next_tick(world: World) -> None:
+    bot = await world.bot(schedule="0 14 * * *")
+    other = await open_services(world.config, clock=world.clock)
+    try:
+        await other.settings.update(AppSettingsUpdate(timezone="Europe/Berlin", max_parallel_runs=5))
+    finally:
+        await other.close()
+    await world.svc.scheduler.tick()
+    await world.jobs_settled()
+    assert world.svc.settings.current.timezone == "Europe/Berlin"
+    assert world.svc.engine.queue.parallelism == 5
+    assert world.svc.scheduler.job_next_fire(bot["id"]) == at("13:00")

@@ -146,6 +146,7 @@ class Scheduler:
     async def tick(self) -> None:
         """Renew or take the lease; as the scheduling process, notice clock jumps and bots changed elsewhere."""
         async with self._lock:
+            await self.settings.refresh()  # changed through another process? (jitter, time zone, parallel runs …)
             leading = await self._claim_lease()
             if leading and self.role != "leader":
                 await self._lead()

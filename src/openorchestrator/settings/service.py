@@ -18,7 +18,8 @@ Listener = Callable[[AppSettings], None]
 
 
 class SettingsStore:
-    """The current settings, loaded once at start-up; listeners hear about every change."""
+    """The current settings, loaded at start-up and refreshed by the scheduler's tick (so a change made through
+    another process on the same database arrives within seconds); listeners hear about every change."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
@@ -39,6 +40,16 @@ class SettingsStore:
             # A stored value that no longer validates (e.g. a zone removed from tzdata) falls back to its default.
             self.current = AppSettings(timezone=machine_timezone())
         return self.current
+
+    async def refresh(self) -> bool:
+        """Pick up what another process on the same database saved; listeners hear about a change."""
+        before = self.current
+        after = await self.load()
+        if after == before:
+            return False
+        for listener in self._listeners:
+            listener(after)
+        return True
 
     async def update(self, patch: AppSettingsUpdate) -> AppSettings:
         changes = patch.model_dump(exclude_unset=True)
