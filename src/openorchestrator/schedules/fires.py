@@ -21,10 +21,10 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -182,14 +182,14 @@ def _settle_bot(session: Session, bot: Any, waiting: set[str], policy: FirePolic
     result.runs.append(run)
 
 
-_BOTS = Bot.__table__
+_BOTS = cast(Table, Bot.__table__)
 _CLAIM = (
-    _BOTS.update()
+    update(_BOTS)
     .where(_BOTS.c.id == bindparam("bot_id"), _BOTS.c.fired_until == bindparam("seen"))
     .values(fired_until=bindparam("until"))
 )
 _CLAIM_FIRST = (
-    _BOTS.update()
+    update(_BOTS)
     .where(_BOTS.c.id == bindparam("bot_id"), _BOTS.c.fired_until.is_(None))
     .values(fired_until=bindparam("until"))
 )
