@@ -1,0 +1,39 @@
+"""The channel types this app knows. Built-ins register themselves here like any plugin would."""
+
+from __future__ import annotations
+
+import importlib
+
+from openorchestrator.channels.base import ChannelType
+
+_TYPES: dict[str, ChannelType] = {}
+BUILTIN_MODULES = (
+    "openorchestrator.channels.types.telegram",
+    "openorchestrator.channels.types.email",
+    "openorchestrator.channels.types.webhook",
+    "openorchestrator.channels.types.apprise_url",
+)
+"""Each module calls `register(...)` when imported; their third-party libraries load only on first send."""
+
+
+def register(kind: ChannelType) -> ChannelType:
+    _TYPES[kind.name] = kind
+    return kind
+
+
+def load_builtins() -> None:
+    for module in BUILTIN_MODULES:
+        importlib.import_module(module)
+
+
+def get(name: str) -> ChannelType:
+    """The type called `name`; KeyError if there is none."""
+    if not _TYPES:
+        load_builtins()
+    return _TYPES[name]
+
+
+def names() -> list[str]:
+    if not _TYPES:
+        load_builtins()
+    return sorted(_TYPES)
