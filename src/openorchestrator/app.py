@@ -15,6 +15,7 @@ from starlette.routing import Match
 
 from openorchestrator import __version__
 from openorchestrator.bots.router import router as bots_router
+from openorchestrator.channels.router import router as channels_router
 from openorchestrator.config import Settings
 from openorchestrator.errors import AppError
 from openorchestrator.events.router import router as events_router
@@ -63,6 +64,7 @@ def create_app(config: Settings, *, services: Services | None = None) -> FastAPI
         usage_router,
         events_router,
         schedules_router,
+        channels_router,
     )
     for router in routers:
         app.include_router(router)

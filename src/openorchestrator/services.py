@@ -14,6 +14,7 @@ from openorchestrator.core.i18n import Language
 from openorchestrator.db.engine import make_engine, make_sessionmaker
 from openorchestrator.db.migrate import upgrade
 from openorchestrator.engine.runner import RunEngine
+from openorchestrator.notifications.dispatcher import Dispatcher
 from openorchestrator.providers.llm import LLMGateway, PydanticAIGateway
 from openorchestrator.schedules.scheduler import Scheduler
 from openorchestrator.settings.service import SettingsStore
@@ -33,6 +34,7 @@ class Services:
     gateway: LLMGateway
     engine: RunEngine
     scheduler: Scheduler
+    dispatcher: Dispatcher
 
     @property
     def language(self) -> Language:
@@ -72,7 +74,18 @@ async def open_services(config: Settings, *, clock: Clock | None = None, gateway
     gateway = gateway or PydanticAIGateway()
     engine = RunEngine(config=config, sessionmaker=sessionmaker, box=box, settings=store, clock=clock, gateway=gateway)
     scheduler = Scheduler(config=config, engine=engine, sessionmaker=sessionmaker, settings=store, clock=clock)
-    return Services(config, db, sessionmaker, box, clock, store, gateway, engine, scheduler)
+    dispatcher = Dispatcher(
+        sessionmaker=sessionmaker,
+        store=engine.store,
+        box=box,
+        settings=store,
+        clock=clock,
+        gateway=gateway,
+        next_run_at=scheduler.next_run_at,
+    )
+    scheduler.dispatcher = dispatcher
+    engine.after_finish = dispatcher.wake
+    return Services(config, db, sessionmaker, box, clock, store, gateway, engine, scheduler, dispatcher)
 
 
 def services_of(request: Request) -> Services:

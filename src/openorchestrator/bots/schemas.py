@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from openorchestrator.engine.states import RunStatus, Trigger
+from openorchestrator.notifications.rules import check_pattern
 
 NAME_MAX = 100
 PROMPT_MAX = 20_000
@@ -46,6 +47,14 @@ class BotCreate(_BotFields):
     on_complete: list[str] = Field(default_factory=list, max_length=20)
     budget_daily_usd: float | None = Field(None, ge=0)
     budget_monthly_usd: float | None = Field(None, ge=0)
+    no_results_pattern: str | None = Field(
+        None, max_length=500, description='Regex: an output matching it is "no results" (null = the built-in one)'
+    )
+
+    @field_validator("no_results_pattern", check_fields=False)
+    @classmethod
+    def _pattern(cls, value: str | None) -> str | None:
+        return _checked_pattern(value)
 
 
 class BotUpdate(_BotFields):
@@ -67,9 +76,26 @@ class BotUpdate(_BotFields):
     on_complete: list[str] | None = Field(None, max_length=20)
     budget_daily_usd: float | None = Field(None, ge=0)
     budget_monthly_usd: float | None = Field(None, ge=0)
+    no_results_pattern: str | None = Field(None, max_length=500)
+
+    @field_validator("no_results_pattern", check_fields=False)
+    @classmethod
+    def _pattern(cls, value: str | None) -> str | None:
+        return _checked_pattern(value)
 
 
-NULLABLE_FIELDS = frozenset({"schedule", "timezone", "max_output_tokens", "budget_daily_usd", "budget_monthly_usd"})
+def _checked_pattern(value: str | None) -> str | None:
+    if value is not None and value.strip():
+        reason = check_pattern(value)
+        if reason:
+            raise ValueError(reason)
+        return value
+    return None
+
+
+NULLABLE_FIELDS = frozenset(
+    {"schedule", "timezone", "max_output_tokens", "budget_daily_usd", "budget_monthly_usd", "no_results_pattern"}
+)
 
 
 class RunSummary(BaseModel):
@@ -101,6 +127,7 @@ class BotRead(BaseModel):
     on_complete: list[str]
     budget_daily_usd: float | None
     budget_monthly_usd: float | None
+    no_results_pattern: str | None
     created_at: datetime
     updated_at: datetime
     last_run: RunSummary | None

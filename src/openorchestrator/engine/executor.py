@@ -31,6 +31,8 @@ from openorchestrator.engine.context import BotContext, build_context, read_note
 from openorchestrator.engine.runlog import RunLog
 from openorchestrator.engine.states import RunStatus
 from openorchestrator.engine.store import BudgetQuestion, Previous, Started
+from openorchestrator.notifications.outbox import QuietPolicy, plan_for_run
+from openorchestrator.notifications.render import RunFacts
 from openorchestrator.providers.service import target_for
 from openorchestrator.providers.types import (
     PROVIDERS,
@@ -297,12 +299,16 @@ class Executor:
             self._record_effects(session, started, outcome, credential_updates)
             if run.scheduled_for is not None and retry is None:
                 self._record_fire(session, started, outcome.status, values)
+            if outcome.status != RunStatus.CANCELLED:
+                self._plan_notifications(session, started, outcome.status, values)
             if outcome.status == RunStatus.COMPLETED:
                 return engine.follow_ups(session, run, bot, values["output"], log, room)
             return [retry] if retry else []
 
         for follow_up in await engine.store.finish(run.id, outcome.status, values, follow_ups):
             engine.queue.submit(follow_up.id, follow_up.not_before)
+        if engine.after_finish is not None:
+            engine.after_finish()
 
     def _record_effects(
         self, session: Session, started: Started, outcome: Outcome, credential_updates: dict[str, dict[str, Any]]
@@ -341,6 +347,31 @@ class Executor:
         )
         now = self._engine.clock.now()
         record_fire_outcome(session, outcome, stale_after=current.stale_after_fires, language=current.language, now=now)
+
+    def _plan_notifications(
+        self, session: Session, started: Started, status: RunStatus, values: dict[str, Any]
+    ) -> None:
+        """The outbox rows this ending brings, in its transaction: a crash cannot lose or double them."""
+        current = self._engine.settings.current
+        run, bot = started.run, started.bot
+        facts = RunFacts(
+            bot_id=bot.id,
+            bot_name=bot.name,
+            emoji=bot.emoji,
+            run_id=run.id,
+            status=status.value,
+            output=values.get("output"),
+            error_message=values.get("error_message"),
+            is_new=values.get("is_new"),
+            tokens_in=values.get("tokens_in"),
+            tokens_out=values.get("tokens_out"),
+            cost_estimate=values.get("cost_estimate"),
+            finished_at=values.get("finished_at"),
+            duration_ms=values.get("duration_ms"),
+        )
+        quiet = (current.quiet_hours.start, current.quiet_hours.end) if current.quiet_hours else None
+        policy = QuietPolicy(self._engine.clock.now(), ZoneInfo(current.timezone), quiet, current.language)
+        plan_for_run(session, facts, bot, policy)
 
     def _credential_updates(self, started: Started, outcome: Outcome) -> dict[str, dict[str, Any]]:
         """Credentials whose key proved bad get status `error` with the message; a working one is `connected`."""

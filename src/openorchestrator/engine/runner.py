@@ -6,6 +6,7 @@ create_run ──▶ runs row `pending` (committed) ──▶ RunQueue ──▶
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -54,6 +55,8 @@ class RunEngine:
         self.clock = clock
         self.gateway = gateway
         self.stopping = False
+        self.after_finish: Callable[[], None] | None = None
+        """Called after a run's ending is committed (the notification dispatcher wakes up)."""
         self._accepting = 0
         self.store = RunStore(config.db_url)
         self.executor = Executor(self)

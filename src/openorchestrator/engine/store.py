@@ -113,7 +113,7 @@ class RunStore:
                 .order_by(Run.created_at.desc(), Run.id.desc())  # walks the (bot_id, created_at) index
                 .limit(1)
             ).first()
-            credentials = _credentials_for(session, [bot.model, *(bot.fallback_models or [])])
+            credentials = credentials_for(session, [bot.model, *(bot.fallback_models or [])])
             session.commit()
         run.status, run.started_at = RunStatus.RUNNING.value, started_at  # detached now: no second UPDATE
         return Started(run, bot, Previous(*previous) if previous else None, credentials)
@@ -191,7 +191,7 @@ class BudgetQuestion:
     now: datetime
 
 
-def _credentials_for(session: Session, models: list[str]) -> dict[str, ProviderCredential]:
+def credentials_for(session: Session, models: list[str]) -> dict[str, ProviderCredential]:
     names = set()
     for model in models:
         try:
@@ -202,4 +202,4 @@ def _credentials_for(session: Session, models: list[str]) -> dict[str, ProviderC
     return {credential.name: credential for credential in found}
 
 
-__all__ = ["Previous", "RunStore", "Started"]
+__all__ = ["Previous", "RunStore", "Started", "credentials_for"]

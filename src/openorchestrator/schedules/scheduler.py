@@ -35,6 +35,7 @@ from openorchestrator.core.clock import Clock
 from openorchestrator.core.cron import CronError
 from openorchestrator.db.models import Bot, Lease
 from openorchestrator.engine.runner import RunEngine
+from openorchestrator.notifications.dispatcher import Dispatcher
 from openorchestrator.schedules import fires
 from openorchestrator.settings.schemas import AppSettings
 from openorchestrator.settings.service import SettingsStore
@@ -103,6 +104,8 @@ class Scheduler:
         self._updates: set[asyncio.Task[None]] = set()
         self._lock = asyncio.Lock()
         self._wall = self._mono = 0.0
+        self.dispatcher: Dispatcher | None = None
+        """Sends notifications; runs only in the scheduling process, like the schedules."""
         self.fired = 0
         """Fires handled since start (on time, caught up, missed or dropped)."""
 
@@ -128,6 +131,8 @@ class Scheduler:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        if self.dispatcher is not None:
+            await self.dispatcher.stop()
         if self.role == "leader":
             self._stop_jobs()
             await self._release()
@@ -154,6 +159,8 @@ class Scheduler:
                 log.warning("scheduler: another process (%s) took over scheduling", self.leader)
                 self._stop_jobs()
                 self.role = "standby"
+                if self.dispatcher is not None:
+                    await self.dispatcher.stop()
             if self.role != "leader":
                 return
             if self._clock_jumped():
@@ -183,6 +190,8 @@ class Scheduler:
             self._stop_jobs()
             raise
         self.role = "leader"
+        if self.dispatcher is not None:
+            await self.dispatcher.start()
 
     def _stop_jobs(self) -> None:
         if self._aps is not None:

@@ -36,5 +36,8 @@ class Bot(Base):
     fired_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     """The schedule is handled up to this nominal time: fired, missed or dropped. Set to "now" when the schedule,
     its time zone or `enabled` changes, so a pause or an edit is never mistaken for missed runs."""
+    no_results_pattern: Mapped[str | None] = mapped_column(String(500))
+    """A regular expression: an output matching it counts as "no results" for the `on_results` rule
+    (null = the built-in pattern, see notifications/rules.py)."""
     failed_fires: Mapped[int] = mapped_column(Integer, default=0)
     """Scheduled fires in a row that did not end in a completed run (reset by one that does)."""
