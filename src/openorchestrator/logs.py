@@ -17,6 +17,10 @@ QUIET_LOGGERS = (
     "anthropic",
     "mistralai",
     "google_genai",
+    "telegram",  # its URLs carry the bot token
+    "apprise",  # logs service URLs (tokens) and payloads at DEBUG
+    "urllib3",
+    "aiosmtplib",
 )
 
 

@@ -46,7 +46,8 @@ async def set_schedule(
             if timezone:
                 changes["timezone"] = timezone
             patch = BotUpdate.model_validate(changes)
-            await service.update_bot(session, svc.clock, bot, patch, svc.settings.current.timezone)
+            current = svc.settings.current
+            await service.update_bot(session, svc.clock, bot, patch, current.timezone, current.jitter_seconds)
             await session.commit()
     return bot.name, shown
 

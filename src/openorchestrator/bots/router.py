@@ -35,7 +35,9 @@ async def create_bot(body: BotCreate, request: Request) -> BotRead:
     svc = services_of(request)
     async with svc.sessionmaker() as session:
         current = svc.settings.current
-        bot = await service.create_bot(session, svc.clock, body, current.timezone, current.missed_runs_default)
+        bot = await service.create_bot(
+            session, svc.clock, body, current.timezone, current.missed_runs_default, current.jitter_seconds
+        )
         await _commit(session, body.name)
     svc.scheduler.bot_changed(bot.id)
     return _read(svc, bot, None)
@@ -64,7 +66,8 @@ async def update_bot(bot_id: str, body: BotUpdate, request: Request) -> BotRead:
     svc = services_of(request)
     async with svc.sessionmaker() as session:
         bot = await service.get_bot(session, bot_id)
-        await service.update_bot(session, svc.clock, bot, body, svc.settings.current.timezone)
+        current = svc.settings.current
+        await service.update_bot(session, svc.clock, bot, body, current.timezone, current.jitter_seconds)
         await _commit(session, bot.name)
         last = await service.last_runs(session, [bot.id])
     svc.scheduler.bot_changed(bot.id)
@@ -92,7 +95,8 @@ async def duplicate_bot(bot_id: str, request: Request) -> BotRead:
     svc = services_of(request)
     async with svc.sessionmaker() as session:
         bot = await service.get_bot(session, bot_id)
-        copy = await service.duplicate_bot(session, svc.clock, bot, COPY_WORD[svc.language])
+        jitter = svc.settings.current.jitter_seconds
+        copy = await service.duplicate_bot(session, svc.clock, bot, COPY_WORD[svc.language], jitter)
         await _commit(session, copy.name)
     svc.scheduler.bot_changed(copy.id)
     return _read(svc, copy, None)

@@ -24,6 +24,7 @@ from openorchestrator.db.models import Bot, ProviderCredential, Run
 from openorchestrator.errors import InvalidInput, NotFound
 from openorchestrator.providers.service import offers_model, unknown_model_reason
 from openorchestrator.providers.types import split_model
+from openorchestrator.schedules.fires import anchor
 
 
 async def get_bot(session: AsyncSession, bot_id: str) -> Bot:
@@ -48,7 +49,12 @@ async def list_bots(session: AsyncSession) -> list[Bot]:
 
 
 async def create_bot(
-    session: AsyncSession, clock: Clock, data: BotCreate, default_tz: str, missed_runs_default: str = "skip"
+    session: AsyncSession,
+    clock: Clock,
+    data: BotCreate,
+    default_tz: str,
+    missed_runs_default: str = "skip",
+    jitter_seconds: int = 0,
 ) -> Bot:
     values = data.model_dump()
     if values["missed_runs"] is None:
@@ -56,12 +62,14 @@ async def create_bot(
     await _check(session, values, None, default_tz, clock)
     now = clock.now()
     bot = Bot(id=new_id(), name_key=values["name"].casefold(), created_at=now, updated_at=now, **values)
-    bot.fired_until, bot.failed_fires = now, 0
+    bot.fired_until, bot.failed_fires = anchor(bot.id, now, jitter_seconds), 0
     session.add(bot)
     return bot
 
 
-async def update_bot(session: AsyncSession, clock: Clock, bot: Bot, patch: BotUpdate, default_tz: str) -> Bot:
+async def update_bot(
+    session: AsyncSession, clock: Clock, bot: Bot, patch: BotUpdate, default_tz: str, jitter_seconds: int = 0
+) -> Bot:
     changes = patch.model_dump(exclude_unset=True)
     for key, value in changes.items():
         if value is None and key not in NULLABLE_FIELDS:
@@ -74,16 +82,18 @@ async def update_bot(session: AsyncSession, clock: Clock, bot: Bot, patch: BotUp
     bot.name_key = bot.name.casefold()
     bot.updated_at = clock.now()
     if restarts:  # a new schedule, or one resumed after a pause, starts now: nothing before counts as missed
-        bot.fired_until, bot.failed_fires = bot.updated_at, 0
+        bot.fired_until, bot.failed_fires = anchor(bot.id, bot.updated_at, jitter_seconds), 0
     return bot
 
 
-async def duplicate_bot(session: AsyncSession, clock: Clock, bot: Bot, copy_word: str) -> Bot:
+async def duplicate_bot(
+    session: AsyncSession, clock: Clock, bot: Bot, copy_word: str, jitter_seconds: int = 0
+) -> Bot:
     values = {column: getattr(bot, column) for column in BotCreate.model_fields}
     values["name"] = await _free_name(session, bot.name, f" ({copy_word})")
     now = clock.now()
     copy = Bot(id=new_id(), name_key=values["name"].casefold(), created_at=now, updated_at=now, **values)
-    copy.fired_until, copy.failed_fires = now, 0
+    copy.fired_until, copy.failed_fires = anchor(copy.id, now, jitter_seconds), 0
     session.add(copy)
     return copy
 

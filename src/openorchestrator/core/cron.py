@@ -1,9 +1,8 @@
-"""Standard 5-field cron, read with standard meaning, turned into APScheduler 3.x triggers.
+"""Standard 5-field cron, read with standard meaning (0 and 7 = Sunday; day-of-month and day-of-week both
+restricted = either matches), turned into triggers APScheduler 3.x can run.
 
-APScheduler counts weekdays from Monday = 0 and rejects 7, so `CronTrigger.from_crontab("0 9 * * 1")` would fire on
-Tuesdays. We expand the weekday field ourselves (0 and 7 = Sunday) into names. When both day-of-month and
-day-of-week are restricted, standard cron fires when *either* matches; APScheduler wants both, so such a
-schedule becomes an `OrTrigger` of two crons.
+APScheduler's own `CronTrigger.from_crontab("0 9 * * 1")` would fire on Tuesdays (it counts Monday = 0), and its
+CronTrigger loses fires near daylight-saving changes, so the fire times are computed by `core.triggers`.
 """
 
 from __future__ import annotations
@@ -85,32 +84,12 @@ def parse_cron(expression: str) -> list[set[int] | None]:
     return [_expand(text, index) for index, text in enumerate(fields)]
 
 
-def _join(values: set[int] | None) -> str:
-    return "*" if values is None else ",".join(str(v) for v in sorted(values))
-
-
 def build_trigger(expression: str, timezone: str) -> BaseTrigger:
     """The schedule as an APScheduler trigger with standard meaning (weekdays, day OR weekday, DST: see
     `core.triggers.StandardCron`)."""
-    from apscheduler.triggers.combining import OrTrigger
-    from apscheduler.triggers.cron import CronTrigger
-
     from openorchestrator.core.triggers import StandardCron
 
-    minute, hour, day, month, dow = parse_cron(expression)
-    weekdays = "*" if dow is None else ",".join(_DAY_NAMES[d] for d in sorted(dow))
-    common = {"minute": _join(minute), "hour": _join(hour), "month": _join(month), "timezone": timezone}
-    inner: BaseTrigger
-    if day is not None and dow is not None:
-        inner = OrTrigger(
-            [
-                CronTrigger(day=_join(day), **common),
-                CronTrigger(day_of_week=weekdays, **common),
-            ]
-        )
-    else:
-        inner = CronTrigger(day=_join(day), day_of_week=weekdays, **common)
-    return StandardCron(inner, timezone, fixed_hour=hour is not None)
+    return StandardCron(parse_cron(expression), timezone)
 
 
 def next_fire_times(expression: str, timezone: str, after: datetime, count: int = 1) -> list[datetime]:

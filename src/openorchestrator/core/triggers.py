@@ -13,63 +13,89 @@ the run will be created, and the nominal fire time is always `fire time - offset
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
 
 
 class StandardCron(BaseTrigger):  # type: ignore[misc]
-    """Fire times as UTC datetimes (so `+ timedelta` is real time, not wall-clock arithmetic)."""
+    """Standard cron on the wall clock of `timezone`, computed here (not by APScheduler's CronTrigger, which loses
+    fires near daylight-saving changes). Fire times come out as UTC datetimes, so `+ timedelta` is real time.
 
-    def __init__(self, inner: BaseTrigger, timezone: str, fixed_hour: bool) -> None:
-        self.inner = inner
+    Matching wall times are walked day by day from the field sets `parse_cron` gives; each is then placed on
+    the time line: an ordinary time once; a time the autumn change repeats at its first instant (and at the
+    second too when the hour field is `*`); a time the spring change skips one hour later (02:30 → 03:30).
+    Answers always move forward, so a skipped time never fires twice with the one it lands on."""
+
+    def __init__(self, fields: list[set[int] | None], timezone: str) -> None:
+        self.minutes = sorted(fields[0]) if fields[0] is not None else list(range(60))
+        self.hours = sorted(fields[1]) if fields[1] is not None else list(range(24))
+        self.days, self.months, self.weekdays = fields[2], fields[3], fields[4]
         self.zone = ZoneInfo(timezone)
-        self.fixed_hour = fixed_hour
+        self.fixed_hour = fields[1] is not None
 
     def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
-        fire = self._next(previous_fire_time, now)
-        while fire is not None and self.fixed_hour and self._second_occurrence(fire):
-            fire = self._next(fire, fire)
-        return fire
+        if previous_fire_time is not None:
+            return self.after(previous_fire_time)
+        return self.after(now - timedelta(microseconds=1))
 
-    def _next(self, previous: datetime | None, now: datetime) -> datetime | None:
-        fire = self._ask(previous, now)
-        if fire is None or previous is None or fire > previous:
-            return fire
-        # In the hour repeated in autumn APScheduler loses track of which 02:xx it is and answers a time that is
-        # not after `previous`. The same wall time's second occurrence is the answer, or else a later minute.
-        probe = previous
-        for _ in range(MINUTES_PROBED):
-            second = self._second_of(fire)
-            if second > previous:
-                return second
-            probe += timedelta(minutes=1)
-            fire = self._ask(None, probe)
-            if fire is None or fire > previous:
-                return fire
+    def after(self, moment: datetime) -> datetime | None:
+        """The first fire strictly after `moment`."""
+        moment = moment.astimezone(UTC)
+        start = moment.astimezone(self.zone).replace(tzinfo=None, second=0, microsecond=0)
+        near = timedelta(hours=3)
+        if (moment - near).astimezone(self.zone).utcoffset() != (moment + near).astimezone(self.zone).utcoffset():
+            start -= near  # a clock change is near: an earlier wall time may still lie ahead on the time line
+        for wall in self._walls(start):
+            for instant in self._instants(wall):
+                if instant > moment:
+                    return instant
         return None
 
-    def _ask(self, previous: datetime | None, now: datetime) -> datetime | None:
-        fire: datetime | None = self.inner.get_next_fire_time(previous, now)
-        return fire.astimezone(UTC) if fire is not None else None
+    def _day_matches(self, day: date) -> bool:
+        if self.months is not None and day.month not in self.months:
+            return False
+        dom = self.days is None or day.day in self.days
+        dow = self.weekdays is None or (day.weekday() + 1) % 7 in self.weekdays
+        if self.days is not None and self.weekdays is not None:
+            return (day.day in self.days) or ((day.weekday() + 1) % 7 in self.weekdays)  # standard: either
+        return dom and dow
 
-    def _second_of(self, moment: datetime) -> datetime:
-        return moment.astimezone(self.zone).replace(fold=1).astimezone(UTC)
+    def _walls(self, start: datetime) -> Iterator[datetime]:
+        """Matching wall times at or after `start`, ascending (for up to `MAX_YEARS`)."""
+        day = start.date()
+        for offset in range(366 * MAX_YEARS):
+            current = day + timedelta(days=offset)
+            if not self._day_matches(current):
+                continue
+            first_day = offset == 0
+            for hour in self.hours[bisect_left(self.hours, start.hour) if first_day else 0 :]:
+                same_hour = first_day and hour == start.hour
+                for minute in self.minutes[bisect_left(self.minutes, start.minute) if same_hour else 0 :]:
+                    yield datetime(current.year, current.month, current.day, hour, minute)
 
-    def _second_occurrence(self, moment: datetime) -> bool:
-        """True for the later of two instants that share one wall time (the hour repeated in autumn)."""
-        local = moment.astimezone(self.zone)
-        first = local.replace(fold=0)
-        return bool(local.fold == 1 and first.utcoffset() != local.utcoffset())
+    def _instants(self, wall: datetime) -> list[datetime]:
+        first = wall.replace(tzinfo=self.zone, fold=0).astimezone(UTC)
+        second = wall.replace(tzinfo=self.zone, fold=1).astimezone(UTC)
+        if first == second:
+            return [first]
+        if first < second:  # the hour repeated in autumn
+            return [first] if self.fixed_hour else [first, second]
+        return [first]  # the hour skipped in spring: fold 0 reads it with the old offset, i.e. one hour later
 
     def __str__(self) -> str:
-        return str(self.inner)
+        return f"cron[{self.zone.key}]"
 
 
-MINUTES_PROBED = 180
-"""How far past a stuck answer `StandardCron` looks, minute by minute (the repeated hour plus margin)."""
+MAX_YEARS = 9
+"""How far a schedule is searched for its next fire (29 February on a Monday recurs within 28 years, but a
+schedule that rare is refused earlier as `never fires` only if it cannot occur at all)."""
+
+
 SCAN_MAX = 2_000
 """Fires counted one by one after a downtime; beyond this the count is a lower bound."""
 

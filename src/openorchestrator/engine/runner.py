@@ -55,6 +55,8 @@ class RunEngine:
         self.clock = clock
         self.gateway = gateway
         self.stopping = False
+        self.gone_owners: set[str] = set()
+        """Processes known to be gone (a scheduling process whose lease ran out), for `recover`."""
         self.after_finish: Callable[[], None] | None = None
         """Called after a run's ending is committed (the notification dispatcher wakes up)."""
         self._accepting = 0
@@ -83,8 +85,8 @@ class RunEngine:
         now = self.clock.now()
         message = run_error_message("interrupted", self.settings.current.language)
         async with self.sessionmaker() as session:
-            rows = (await session.execute(select(Run.id, Run.log).where(Run.status == "running"))).all()
-            stranded = [row for row in rows if row.id not in keep]
+            rows = (await session.execute(select(Run.id, Run.log, Run.owner).where(Run.status == "running"))).all()
+            stranded = [row for row in rows if row.id not in keep and self._owner_is_gone(row.owner)]
             for run_id, entries in stranded:
                 entry = {
                     "at": now.isoformat(),
@@ -113,6 +115,15 @@ class RunEngine:
         if stranded or waiting:
             log.info("recovered: %d interrupted, %d queued again", len(stranded), len(waiting))
         return {"interrupted": len(stranded), "requeued": len(waiting)}
+
+    def _owner_is_gone(self, owner: str | None) -> bool:
+        """A running run is stranded when its process is gone: unknown (older rows), this process's own id, a
+        process on this machine that no longer exists, or the scheduling process whose lease ran out."""
+        if owner is None or owner == self.store.owner or owner in self.gone_owners:
+            return True
+        from openorchestrator.schedules.scheduler import holder_is_gone
+
+        return holder_is_gone(owner)
 
     # -- accepting runs --------------------------------------------------------------------------------
     async def create_run(

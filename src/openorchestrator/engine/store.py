@@ -57,6 +57,8 @@ class RunStore:
             event.listen(self._engine, "connect", _on_sqlite_connect)
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="run-store")
+        self.owner: str | None = None
+        """This process's id, written on each run it starts (see `RunEngine.recover`)."""
         self._in_flight: dict[str, tuple[str, Decimal]] = {}
         """Run id → (bot id, worst-case cost) of runs that passed a budget check and have not ended: their
         cost is not in the runs table yet, so the next checks count it. Touched only in the store's thread."""
@@ -103,7 +105,9 @@ class RunStore:
                 return None
             run, bot = row
             moved = session.execute(
-                transition_statement(run_id, RunStatus.PENDING, RunStatus.RUNNING, started_at=started_at)
+                transition_statement(
+                    run_id, RunStatus.PENDING, RunStatus.RUNNING, started_at=started_at, owner=self.owner
+                )
             )
             if moved.rowcount != 1:  # type: ignore[attr-defined]
                 return None

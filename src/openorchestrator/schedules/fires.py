@@ -83,6 +83,11 @@ def next_fire(trigger: JitteredCron, fired_until: datetime | None, now: datetime
     return first
 
 
+def anchor(bot_id: str, now: datetime, jitter: int) -> datetime:
+    """`fired_until` for "handled up to now": the nominal time whose fire (with this bot's offset) is now."""
+    return now - jitter_offset(bot_id, jitter)
+
+
 def next_run_at(bot: Bot, now: datetime, default_tz: str, jitter: int) -> datetime | None:
     """`next_run_at` of the API: null for a bot without schedule or paused."""
     if not bot.schedule or not bot.enabled:
@@ -118,7 +123,7 @@ def settle(session: Session, bot_ids: list[str] | None, policy: FirePolicy) -> S
             for bot in bots:
                 _settle_bot(session, bot, waiting, policy, result)
         session.commit()
-    except IntegrityError:  # only if rows were edited by hand: settle one by one and skip what clashes
+    except IntegrityError:  # a fire clashed with an existing run: settle one by one and skip what clashes
         session.rollback()
         result = Settled()
         for bot in bots:
@@ -178,7 +183,6 @@ def _settle_bot(session: Session, bot: Any, waiting: set[str], policy: FirePolic
     }
     run = _run(bot.id, fire, now, RunStatus.PENDING, log=[*notes, entry])
     session.add(run)
-    waiting.add(bot.id)
     result.runs.append(run)
 
 

@@ -47,11 +47,20 @@ JUMP_SECONDS = 30.0
 """Wall clock and monotonic clock may drift apart by this much between two ticks before we call it a jump."""
 
 
-def _holder_is_gone(holder: str) -> bool:
-    """Whether a lease holder (`host:pid:tag`) was a process on this machine that no longer exists."""
+def _machine() -> str:
+    """This host and PID namespace: two containers with one host name must not judge each other's PIDs."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid").removeprefix("pid:").strip("[]")
+    except OSError:
+        namespace = ""
+    return f"{socket.gethostname()}/{namespace}" if namespace else socket.gethostname()
+
+
+def holder_is_gone(holder: str) -> bool:
+    """Whether a process id (`machine:pid:tag`) was a process on this machine that no longer exists."""
     host, _, rest = holder.partition(":")
     pid_text = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid_text.isdigit():
+    if host != _machine() or not pid_text.isdigit():
         return False
     try:
         os.kill(int(pid_text), 0)
@@ -92,17 +101,22 @@ class Scheduler:
         self.settings = settings
         self.clock = clock
         self.monotonic = monotonic
-        self.holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.holder = f"{_machine()}:{os.getpid()}:{secrets.token_hex(3)}"
+        engine.store.owner = self.holder
         self.role = "off"
         self.leader: str | None = None
         self._aps: AsyncIOScheduler | None = None
         self._known: dict[str, tuple[Any, ...]] = {}
         self._mark: tuple[Any, ...] | None = None
         self._due: set[str] = set()
+        self._resettle: str | None = None
+        """A settle of every bot that failed (its reason): tried again each tick until it works."""
         self._flushing: asyncio.Task[None] | None = None
         self._task: asyncio.Task[None] | None = None
         self._updates: set[asyncio.Task[None]] = set()
         self._lock = asyncio.Lock()
+        self._subscribed = False
+        self._seen: tuple[str, int] | None = (settings.current.timezone, settings.current.jitter_seconds)
         self._wall = self._mono = 0.0
         self.dispatcher: Dispatcher | None = None
         """Sends notifications; runs only in the scheduling process, like the schedules."""
@@ -119,7 +133,9 @@ class Scheduler:
             return
         self.role = "standby"
         self._remember_clock()
-        self.settings.subscribe(self._settings_changed)
+        if not self._subscribed:
+            self.settings.subscribe(self._settings_changed)
+            self._subscribed = True
         try:
             await self.tick()
         except Exception:  # e.g. the database is locked a moment: serve anyway, the next tick tries again
@@ -151,7 +167,10 @@ class Scheduler:
     async def tick(self) -> None:
         """Renew or take the lease; as the scheduling process, notice clock jumps and bots changed elsewhere."""
         async with self._lock:
-            await self.settings.refresh()  # changed through another process? (jitter, time zone, parallel runs …)
+            try:
+                await self.settings.refresh()  # changed through another process? (jitter, time zone, parallel runs …)
+            except Exception:
+                log.warning("scheduler: could not re-read the settings", exc_info=True)
             leading = await self._claim_lease()
             if leading and self.role != "leader":
                 await self._lead()
@@ -163,12 +182,17 @@ class Scheduler:
                     await self.dispatcher.stop()
             if self.role != "leader":
                 return
-            if self._clock_jumped():
+            if self._clock_jumped() or self._resettle is not None:
+                reason = self._resettle or "asleep"
                 log.warning("scheduler: the clock jumped or the computer slept; checking every schedule")
-                await self._settle(None, "asleep")
+                self._resettle = reason  # kept until it worked: a failed settle is tried again next tick
+                await self._settle(None, reason)
+                self._resettle = None
                 await self._sync_jobs(full=True)
             else:
                 await self._follow_changes()
+            if self._due and (self._flushing is None or self._flushing.done()):
+                self._flushing = asyncio.get_running_loop().create_task(self._flush())
 
     async def _lead(self) -> None:
         """Become the scheduling process: recover stranded runs, settle what was missed, build the jobs. If any
@@ -205,17 +229,20 @@ class Scheduler:
         now = self.clock.now()
         expires = now + timedelta(seconds=self.lease_seconds)
         async with self.sessionmaker() as session:
+            previous = await session.scalar(select(Lease.holder).where(Lease.name == LEASE_NAME))
             moved = await session.execute(
                 update(Lease)
                 .where(Lease.name == LEASE_NAME, or_(Lease.holder == self.holder, Lease.expires_at < now))
                 .values(holder=self.holder, expires_at=expires)
             )
             if moved.rowcount == 1:  # type: ignore[attr-defined]
+                if previous is not None and previous != self.holder:
+                    self.engine.gone_owners.add(previous)  # its lease ran out: its running runs are stranded
                 await session.commit()
                 self.leader = self.holder
                 return True
             self.leader = await session.scalar(select(Lease.holder).where(Lease.name == LEASE_NAME))
-            if self.leader is not None and _holder_is_gone(self.leader):  # killed on this machine: no need to wait
+            if self.leader is not None and holder_is_gone(self.leader):  # killed on this machine: no need to wait
                 taken = await session.execute(
                     update(Lease)
                     .where(Lease.name == LEASE_NAME, Lease.holder == self.leader)
@@ -223,6 +250,7 @@ class Scheduler:
                 )
                 await session.commit()
                 if taken.rowcount == 1:  # type: ignore[attr-defined]
+                    self.engine.gone_owners.add(self.leader)
                     log.info("scheduler: the previous scheduling process (%s) is gone; taking over", self.leader)
                     self.leader = self.holder
                     return True
@@ -320,8 +348,24 @@ class Scheduler:
             self._later(lambda: self._sync_jobs(full=False, only={bot_id}))
 
     def _settings_changed(self, new: AppSettings) -> None:
-        if self.role == "leader":
-            self._later(lambda: self._sync_jobs(full=False))
+        seen, self._seen = self._seen, (new.timezone, new.jitter_seconds)
+        if self.role != "leader":
+            return
+        if seen is not None and seen != self._seen:  # fire times moved: handled from now on, no invented misses
+            zone_changed = seen[0] != new.timezone
+            self._later(lambda: self._reanchor(zone_changed, new.jitter_seconds))
+        self._later(lambda: self._sync_jobs(full=False))
+
+    async def _reanchor(self, zone_changed: bool, jitter: int) -> None:
+        now = self.clock.now()
+        async with self.sessionmaker() as session:
+            query = select(Bot.id, Bot.timezone).where(Bot.schedule.is_not(None))
+            for bot_id, zone in (await session.execute(query)).all():
+                if zone is None or not zone_changed:
+                    await session.execute(
+                        update(Bot).where(Bot.id == bot_id).values(fired_until=fires.anchor(bot_id, now, jitter))
+                    )
+            await session.commit()
 
     def _later(self, work: Callable[[], Awaitable[None]]) -> None:
         async def guarded() -> None:
@@ -347,13 +391,17 @@ class Scheduler:
         while self._due:
             batch, self._due = list(self._due), set()
             try:
-                reason = "late"
-                if self._clock_jumped():  # woke up from sleep: the job fired late, and this is why
-                    reason = "asleep"
+                if self._clock_jumped():  # woke up from sleep: this job fired late, and every bot may have missed
+                    self._resettle = "asleep"
+                    await self._settle(None, "asleep")
+                    self._resettle = None
                     self._later(lambda: self._sync_jobs(full=True))
-                await self._settle(batch, reason)
+                else:
+                    await self._settle(batch, "late")
             except Exception:
-                log.exception("scheduler: %d fires could not be handled; they are retried next tick", len(batch))
+                self._due.update(batch)  # the next tick tries these again
+                log.exception("scheduler: %d fires could not be handled; trying again next tick", len(batch))
+                return
 
     async def _settle(self, bot_ids: list[str] | None, reason: str) -> fires.Settled:
         current = self.settings.current

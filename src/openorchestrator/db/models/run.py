@@ -48,5 +48,7 @@ class Run(Base):
     attempt: Mapped[int] = mapped_column(Integer, default=1)
     retry_of: Mapped[str | None] = mapped_column(String(26))
     parent_run_id: Mapped[str | None] = mapped_column(String(26))
+    owner: Mapped[str | None] = mapped_column(String(200))
+    """The process (`machine:pid:tag`) that started the run: crash recovery leaves live processes' runs alone."""
     scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
     """The nominal fire time (without jitter) of a scheduled run, of its retry, or of a missed/dropped fire."""

@@ -7,6 +7,8 @@ Create Date: 2026-11-26 15:10:00.000000
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -39,7 +41,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("name", name=op.f("pk_leases")),
     )
     # Bots scheduled before this revision count as handled up to now: no invented misses.
-    op.execute("UPDATE bots SET fired_until = updated_at WHERE schedule IS NOT NULL")
+    now = sa.bindparam("now", datetime.now(UTC), type_=UTCDateTime())
+    op.get_bind().execute(sa.text("UPDATE bots SET fired_until = :now WHERE schedule IS NOT NULL").bindparams(now))
 
 
 def downgrade() -> None:

@@ -1,4 +1,4 @@
-"""channels, bot links, the notification outbox; bots.no_results_pattern
+"""channels, bot links, the notification outbox; bots.no_results_pattern; runs.owner
 
 Revision ID: 0004
 Revises: 0003
@@ -23,6 +23,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("bots", schema=None) as batch_op:
         batch_op.add_column(sa.Column("no_results_pattern", sa.String(length=500), nullable=True))
+    with op.batch_alter_table("runs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("owner", sa.String(length=200), nullable=True))
     channels = op.create_table(
         "channels",
         sa.Column("id", sa.String(length=26), nullable=False),
@@ -103,5 +105,7 @@ def downgrade() -> None:
     op.drop_table("notifications")
     op.drop_table("bot_channels")
     op.drop_table("channels")
+    with op.batch_alter_table("runs", schema=None) as batch_op:
+        batch_op.drop_column("owner")
     with op.batch_alter_table("bots", schema=None) as batch_op:
         batch_op.drop_column("no_results_pattern")
