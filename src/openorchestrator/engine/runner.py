@@ -87,7 +87,7 @@ class RunEngine:
         async with self.sessionmaker() as session:
             rows = (await session.execute(select(Run.id, Run.log, Run.owner).where(Run.status == "running"))).all()
             stranded = [row for row in rows if row.id not in keep and self._owner_is_gone(row.owner)]
-            for run_id, entries in stranded:
+            for run_id, entries, _owner in stranded:
                 entry = {
                     "at": now.isoformat(),
                     "level": "error",
