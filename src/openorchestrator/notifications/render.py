@@ -64,7 +64,7 @@ class EventFacts:
 def gist(output: str | None, limit: int) -> str:
     """The first line that says something: Markdown marks and list bullets removed, cut to `limit`."""
     for line in (output or "").splitlines():
-        text = re.sub(r"^[\s#>*\-•\d.)]*", "", line).strip().rstrip(":").strip("*_` ")
+        text = re.sub(r"^\s*(?:(?:[#>*\-•]+|\d+[.)])\s*)*", "", line).strip().rstrip(":").strip("*_` ")
         if text:
             return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
     return ""
