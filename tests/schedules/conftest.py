@@ -3,7 +3,7 @@ credential, and a `FakeClock` that the scheduler and the run engine both read (n
 
 The clock starts in 2027, ahead of the real date: APScheduler's own timers (real time) then never fire during a
 test, and the tests drive fires with `scheduler.settle_now()` / `scheduler.tick()`, the code paths APScheduler's
-wake-ups and the maintenance loop use. `test_scheduler_apscheduler.py` checks the APScheduler wiring itself.
+wake-ups and the maintenance loop use. `test_apscheduler_wakes_the_fire_path` checks the APScheduler wiring itself.
 """
 
 from __future__ import annotations
