@@ -86,9 +86,7 @@ async def update_bot(
     return bot
 
 
-async def duplicate_bot(
-    session: AsyncSession, clock: Clock, bot: Bot, copy_word: str, jitter_seconds: int = 0
-) -> Bot:
+async def duplicate_bot(session: AsyncSession, clock: Clock, bot: Bot, copy_word: str, jitter_seconds: int = 0) -> Bot:
     values = {column: getattr(bot, column) for column in BotCreate.model_fields}
     values["name"] = await _free_name(session, bot.name, f" ({copy_word})")
     now = clock.now()

@@ -206,4 +206,3 @@ async def stream(request: Request, after: str | None = Query(None, max_length=26
             await asyncio.sleep(FEED_POLL_SECONDS)
 
     return StreamingResponse(events(), media_type="text/event-stream", headers={"cache-control": "no-cache"})
-
