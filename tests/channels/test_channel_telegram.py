@@ -33,7 +33,7 @@ from openorchestrator.channels.types.telegram import (
 )
 
 CHAT = 4711
-OTHER_TOKEN = "987654321:AAHsomeOtherTokenThatTelegramRejects"
+OTHER_TOKEN = "987654321:test-placeholder-rejected-by-the-fake"
 
 
 @pytest.fixture
@@ -257,7 +257,7 @@ def test_config_accepts_a_token_and_tidies_the_address() -> None:
     assert TelegramConfig.model_validate({"bot_token": DEFAULT_TOKEN}).api_url == "https://api.telegram.org"
 
 
-@pytest.mark.parametrize("token", ["", "abc", "123456789:tooShort", "123456789 AAHfakeTokenForOpenOrchestrator_t-1"])
+@pytest.mark.parametrize("token", ["", "abc", "123456789:tooShort", "123456789 test-placeholder-not-a-real-token"])
 def test_config_rejects_a_bad_token_without_echoing_it(token: str) -> None:
     with pytest.raises(ValidationError) as caught:
         TelegramConfig.model_validate({"bot_token": token})

@@ -62,7 +62,7 @@ __all__ = [
     "webhook_conflict",
 ]
 
-DEFAULT_TOKEN = "123456789:AAHfakeTokenForOpenOrchestrator_t-1"
+DEFAULT_TOKEN = "123456789:test-placeholder-not-a-real-token"
 MAX_TEXT_UNITS = 4096
 
 _PATH = re.compile(r"/bot([^/]+)/([A-Za-z]+)")

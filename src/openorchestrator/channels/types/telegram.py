@@ -124,7 +124,7 @@ class TelegramConfig(BaseModel):
         if not _TOKEN_FORMAT.fullmatch(token):
             raise ValueError(
                 "not a Telegram bot token: @BotFather shows it as digits, a colon and about 35 letters, "
-                "digits, '-' or '_' (like 123456789:AAH...)"
+                "digits, '-' or '_' (like 123456789:ABC...)"
             )
         return token
 
