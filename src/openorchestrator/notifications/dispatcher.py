@@ -78,7 +78,8 @@ class Dispatcher:
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._summaries: dict[str, str] = {}
-        self.interval = 1.0
+        self.interval = 5.0
+        """Between passes when nothing wakes it (a finished run does, at once): events, digests, retries."""
 
     # -- life ------------------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -237,7 +238,6 @@ class Dispatcher:
         if run.id in self._summaries:
             return self._summaries[run.id]
         from openorchestrator.providers.service import target_for
-        from openorchestrator.providers.types import ProviderFailure
 
         language = self.settings.current.language
         try:
@@ -247,7 +247,7 @@ class Dispatcher:
             completion = await self.gateway.complete(
                 target, _SUMMARY_PROMPT[language], (run.output or "")[:12_000], max_output_tokens=200
             )
-        except (ProviderFailure, Exception) as exc:  # a summary that fails falls back to the full text
+        except Exception as exc:  # a summary that fails (ProviderFailure or else) falls back to the full text
             log.warning("notifications: no summary for run %s: %s", run.id, type(exc).__name__)
             return None
         text = completion.text.strip()
