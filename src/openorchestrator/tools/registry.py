@@ -1,0 +1,38 @@
+"""The tools this app knows. Built-ins register themselves here like any plugin would."""
+
+from __future__ import annotations
+
+import importlib
+
+from openorchestrator.tools.base import Tool
+
+_TOOLS: dict[str, Tool] = {}
+BUILTIN_MODULES = (
+    "openorchestrator.tools.types.web_search",
+    "openorchestrator.tools.types.web_fetch",
+    "openorchestrator.tools.types.files",
+)
+"""Each module calls `register(...)` when imported."""
+
+
+def register(tool: Tool) -> Tool:
+    _TOOLS[tool.name] = tool
+    return tool
+
+
+def load_builtins() -> None:
+    for module in BUILTIN_MODULES:
+        importlib.import_module(module)
+
+
+def get(name: str) -> Tool:
+    """The tool called `name`; KeyError if there is none."""
+    if not _TOOLS:
+        load_builtins()
+    return _TOOLS[name]
+
+
+def names() -> list[str]:
+    if not _TOOLS:
+        load_builtins()
+    return sorted(_TOOLS)
