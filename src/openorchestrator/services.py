@@ -57,6 +57,9 @@ class Services:
 
     async def close(self) -> None:
         await self.stop()
+        closing = getattr(self.gateway, "aclose", None)
+        if closing is not None:
+            await closing()
         self.engine.store.close()
         await self.db.dispose()
 

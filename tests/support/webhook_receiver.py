@@ -51,6 +51,8 @@ class Reply:
     status: int = 200
     headers: Mapping[str, str] = field(default_factory=dict)
     body: bytes = b'{"ok":true}'
+    delay: float = 0.0
+    """Seconds to wait before answering (the request is recorded at once)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         headers = {name.lower(): value for name, value in self.headers.items()}
         reply = self.server.receiver._take(ReceivedRequest(self.command, self.path, headers, body))
+        if reply.delay:
+            time.sleep(reply.delay)
         self.send_response(reply.status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(reply.body)))

@@ -133,11 +133,14 @@ def render_run(
     else:  # full (and summary when no summary could be made: the whole output is better than nothing)
         text = (run.output or "").strip() or _WORDS["empty"][language]
         html = markdown_html(text)
+    payload = run_payload(run)
+    if fmt == "summary" and summary and ok:
+        payload["summary"] = summary.strip()
     return Message(
         subject=subject,
         text=text,
         html=html,
-        payload=run_payload(run),
+        payload=payload,
         delivery_id=delivery_id,
         language=language,
         footer=foot,

@@ -6,6 +6,8 @@ provider failure into a `ProviderFailure` with our `error_code` (the mapping is 
 
 from __future__ import annotations
 
+import inspect
+import logging
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -14,6 +16,8 @@ from openorchestrator.providers.types import Completion, ModelTarget, ProviderFa
 
 if TYPE_CHECKING:
     from pydantic_ai import Agent
+
+log = logging.getLogger(__name__)
 
 
 class LLMGateway(Protocol):
@@ -56,6 +60,22 @@ class PydanticAIGateway:
     def forget(self, credential_id: str) -> None:
         for key in [key for key in self._agents if key[0] == credential_id]:
             del self._agents[key]
+
+    async def aclose(self) -> None:
+        """Close the SDK clients while their event loop still runs (left to the garbage collector, they try to
+        close on a loop that is gone and log "Event loop is closed")."""
+        agents, self._agents = list(self._agents.values()), {}
+        for agent in agents:
+            client = getattr(agent.model, "client", None)
+            close = getattr(client, "close", None)
+            if close is None:
+                continue
+            try:
+                closing = close()
+                if inspect.isawaitable(closing):
+                    await closing
+            except Exception as exc:  # closing is best effort: a client that fails here is gone anyway
+                log.debug("closing an SDK client failed: %s", type(exc).__name__)
 
     def _agent(self, target: ModelTarget) -> Agent[None, str]:
         from pydantic_ai import Agent
