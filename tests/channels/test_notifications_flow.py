@@ -7,6 +7,7 @@ import asyncio
 from typing import Any
 
 import httpx2
+import pytest
 from tests.conftest import make_bot, wait_for_run
 from tests.support.fake_openai import FakeOpenAI, text
 from tests.support.webhook_receiver import WebhookReceiver
@@ -75,3 +76,21 @@ async def test_channel_input_is_checked(client: httpx2.AsyncClient) -> None:
     assert bad.status_code == 422 and "config." in bad.text
     protected = await client.delete("/api/channels/in_app")
     assert protected.status_code == 409
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"type": "telegram", "config": {"bot_token": "PLACEHOLDER-SECRET x y", "api_url": "ftp://x"}},
+        {"type": "telegram", "config": {"bot_token": ["PLACEHOLDER-SECRET"]}},
+        {"type": "email", "config": {"smtp_host": "h", "smtp_pass": {"a": "PLACEHOLDER-SECRET"}, "to": "a@b.c"}},
+        {"type": "email", "config": {"smtp_port": "PLACEHOLDER-SECRET", "smtp_pass": "PLACEHOLDER-SECRET"}},
+        {"type": "webhook", "config": {"url": "http://x/", "secret": "PLACEHOLDER-SECRET"}},
+        {"type": "webhook", "config": {"url": "http://x/", "bogus": "PLACEHOLDER-SECRET"}},
+        {"type": "apprise", "config": {"url": "PLACEHOLDER-SECRET://zzz"}},
+    ],
+)
+async def test_a_refused_config_never_repeats_a_secret(client: httpx2.AsyncClient, body: dict[str, Any]) -> None:
+    response = await client.post("/api/channels", json={"name": "x", **body})
+    assert response.status_code == 422 and "config." in response.text
+    assert "PLACEHOLDER-SECRET" not in response.text

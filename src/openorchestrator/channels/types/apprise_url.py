@@ -77,12 +77,12 @@ class AppriseChannel:
         self._timeout = timeout
 
     async def send(self, config: dict[str, Any], message: Message) -> None:
-        settings = AppriseConfig.model_validate(config)
+        url = str(config["url"])  # checked when the channel was saved; checking again would import Apprise here
         kind = "failure" if message.payload.get("status") in FAILED_STATUSES else "info"
         try:
             async with asyncio.timeout(self._timeout):
                 # The thread cannot be cancelled; it ends with Apprise's own socket timeouts.
-                delivered = await asyncio.to_thread(_notify, settings.url, message.subject, message.text, kind)
+                delivered = await asyncio.to_thread(_notify, url, message.subject, message.text, kind)
         except TimeoutError:
             raise SendError(_TIMED_OUT, transient=True) from None
         if not delivered:
