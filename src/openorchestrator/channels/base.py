@@ -12,6 +12,7 @@ secret (a bot token is part of Telegram's URLs; SMTP passwords; webhook secrets)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
@@ -58,6 +59,16 @@ class SendError(Exception):
 
     def text(self, language: Language) -> str:
         return self.texts[language]
+
+
+def exception_chain(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and what caused it, outermost first: libraries wrap the error that names the real reason."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
 
 
 class ChannelType(Protocol):

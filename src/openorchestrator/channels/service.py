@@ -6,7 +6,6 @@ Services never commit; the router does.
 from __future__ import annotations
 
 import asyncio
-
 import json
 from datetime import datetime
 from typing import Any

@@ -20,7 +20,6 @@ import html
 import ipaddress
 import re
 import ssl
-from collections.abc import Iterator
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
@@ -31,7 +30,7 @@ from uuid import uuid4
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from openorchestrator.channels import registry
-from openorchestrator.channels.base import Message, SendError, Texts
+from openorchestrator.channels.base import Message, SendError, Texts, exception_chain
 from openorchestrator.core.clock import Clock, SystemClock
 from openorchestrator.core.i18n import Language
 
@@ -205,15 +204,6 @@ _NO_GREETING: Texts = {
 }
 
 
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
-
-
 def _refused(code: int, de: str, en: str) -> SendError:
     transient = 400 <= code < 500
     later = (" Wird später erneut versucht.", " Will try again later.") if transient else ("", "")
@@ -250,7 +240,7 @@ def plain_error(exc: BaseException) -> SendError:
         return _response_error(exc.recipients[0])
     if isinstance(exc, aiosmtplib.SMTPResponseException) and not isinstance(exc, aiosmtplib.SMTPConnectResponseError):
         return _response_error(exc)
-    causes = list(_chain(exc))
+    causes = list(exception_chain(exc))
     if any(isinstance(cause, ssl.SSLCertVerificationError) for cause in causes):
         return SendError(_BAD_CERT, transient=False)
     if any(isinstance(cause, ssl.SSLError) for cause in causes):

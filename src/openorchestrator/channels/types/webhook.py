@@ -21,7 +21,6 @@ import hmac
 import json
 import re
 import ssl
-from collections.abc import Iterator
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
@@ -32,7 +31,7 @@ from uuid import uuid4
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from openorchestrator.channels import registry
-from openorchestrator.channels.base import Message, SendError
+from openorchestrator.channels.base import Message, SendError, exception_chain
 from openorchestrator.core.clock import Clock, SystemClock
 from openorchestrator.core.i18n import Language
 
@@ -222,15 +221,6 @@ _BAD_CERT: dict[Language, str] = {
 }
 
 
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
-
-
 # -- the channel type -------------------------------------------------------------------------------------
 
 
@@ -278,7 +268,7 @@ class WebhookChannel:
         except httpx2.TimeoutException:
             raise SendError(_TIMED_OUT, transient=True) from None
         except (httpx2.HTTPError, httpx2.InvalidURL) as exc:
-            bad_cert = any(isinstance(cause, ssl.SSLCertVerificationError) for cause in _chain(exc))
+            bad_cert = any(isinstance(cause, ssl.SSLCertVerificationError) for cause in exception_chain(exc))
             raise (
                 SendError(_BAD_CERT, transient=False) if bad_cert else SendError(_UNREACHABLE, transient=True)
             ) from None
