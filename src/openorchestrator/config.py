@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     scheduler_lease_seconds: float = Field(default=15.0, ge=0.5, le=600)
     """How long the scheduling process's claim lasts without renewal; another process takes over after it."""
 
+    search_fallback_url: str | None = None
+    """Where the `web_search` tool searches without a Brave key (default: DuckDuckGo's HTML page); for tests."""
+
     @field_validator("allowed_hosts", "allowed_origins", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:

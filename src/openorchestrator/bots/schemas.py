@@ -15,6 +15,7 @@ PROMPT_MAX = 20_000
 DESCRIPTION_MAX = 2_000
 RUNTIME_MAX_SECONDS = 3_600
 
+MODEL_REQUESTS_MAX = 50
 ToolName = Literal["web_search", "web_fetch", "files"]
 MissedRuns = Literal["skip", "catch_up"]
 
@@ -44,6 +45,7 @@ class BotCreate(_BotFields):
     missed_runs: MissedRuns | None = Field(None, description="null = the app's setting `missed_runs_default`")
     fallback_models: list[str] = Field(default_factory=list, max_length=5)
     tools: list[ToolName] = Field(default_factory=list)
+    max_model_requests: int = Field(10, ge=1, le=MODEL_REQUESTS_MAX, description="with tools: model requests per run")
     on_complete: list[str] = Field(default_factory=list, max_length=20)
     budget_daily_usd: float | None = Field(None, ge=0)
     budget_monthly_usd: float | None = Field(None, ge=0)
@@ -73,6 +75,7 @@ class BotUpdate(_BotFields):
     missed_runs: MissedRuns | None = None
     fallback_models: list[str] | None = Field(None, max_length=5)
     tools: list[ToolName] | None = None
+    max_model_requests: int | None = Field(None, ge=1, le=MODEL_REQUESTS_MAX)
     on_complete: list[str] | None = Field(None, max_length=20)
     budget_daily_usd: float | None = Field(None, ge=0)
     budget_monthly_usd: float | None = Field(None, ge=0)
@@ -124,6 +127,7 @@ class BotRead(BaseModel):
     missed_runs: MissedRuns
     fallback_models: list[str]
     tools: list[str]
+    max_model_requests: int
     on_complete: list[str]
     budget_daily_usd: float | None
     budget_monthly_usd: float | None

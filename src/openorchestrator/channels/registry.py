@@ -21,19 +21,25 @@ def register(kind: ChannelType) -> ChannelType:
     return kind
 
 
+_loaded = False
+
+
 def load_builtins() -> None:
+    """Import the built-ins once (a plugin registered before them does not stop them from loading)."""
+    global _loaded
+    if _loaded:
+        return
     for module in BUILTIN_MODULES:
         importlib.import_module(module)
+    _loaded = True
 
 
 def get(name: str) -> ChannelType:
     """The type called `name`; KeyError if there is none."""
-    if not _TYPES:
-        load_builtins()
+    load_builtins()
     return _TYPES[name]
 
 
 def names() -> list[str]:
-    if not _TYPES:
-        load_builtins()
+    load_builtins()
     return sorted(_TYPES)

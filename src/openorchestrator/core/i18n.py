@@ -77,6 +77,12 @@ RUN_ERRORS: dict[str, dict[Language, str]] = {
         "bitte den Key neu eintragen.",
         "en": "The stored key of “{name}” cannot be decrypted (was secret.key replaced?) — please enter the key again.",
     },
+    "tool_limit": {
+        "de": "Der Bot ist mit seinen Werkzeugen nicht fertig geworden (zu viele Schritte) — Aufgabe eingrenzen oder "
+        "das Limit „Modell-Anfragen pro Lauf“ erhöhen.",
+        "en": "The bot did not finish with its tools (too many steps) — narrow the task or raise the bot's "
+        "“model requests per run”.",
+    },
     "interrupted": {
         "de": "Die App wurde beendet, während der Bot lief.",
         "en": "The app stopped while the bot was running.",

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from openorchestrator.db.engine import sync_url
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 
 def _sqlite_revision(url: str) -> str | None:

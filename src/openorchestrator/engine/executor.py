@@ -31,6 +31,7 @@ from openorchestrator.engine.context import BotContext, build_context, read_note
 from openorchestrator.engine.runlog import RunLog
 from openorchestrator.engine.states import RunStatus
 from openorchestrator.engine.store import BudgetQuestion, Previous, Started
+from openorchestrator.engine.tooling import tools_for_run
 from openorchestrator.notifications.outbox import QuietPolicy, plan_for_run
 from openorchestrator.notifications.render import RunFacts
 from openorchestrator.providers.service import target_for
@@ -188,6 +189,8 @@ class Executor:
     ) -> tuple[Completion, ModelTarget]:
         """Ask the bot's model; on a provider-side failure, its fallback models in order."""
         context = await self._context(started, log)
+        tools = await tools_for_run(self._engine, started.bot, log)
+        extra: dict[str, Any] = {"tools": tools} if tools is not None else {}
         first: ProviderFailure | None = None
         for index, candidate in enumerate(candidates):
             if isinstance(candidate, ProviderFailure):
@@ -197,7 +200,7 @@ class Executor:
             try:
                 await load_sdks(candidate.type)
                 completion = await self._engine.gateway.complete(
-                    candidate, context.system, context.user, max_output_tokens=self._output_cap(started.bot)
+                    candidate, context.system, context.user, max_output_tokens=self._output_cap(started.bot), **extra
                 )
             except ProviderFailure as failure:
                 failure.target = failure.target or candidate
@@ -206,6 +209,9 @@ class Executor:
                     outcome.credential_errors[candidate.credential_id] = failure.code
                 if not self._may_fall_back(failure, started.run.attempt) or index == len(candidates) - 1:
                     raise first from None
+                if tools is not None and tools.calls:  # its tools already acted: another model would act again
+                    log.warning(f"{candidate.label} failed ({failure.code}) after tool calls: no fallback model.")
+                    raise failure from None
                 log.warning(
                     f"{candidate.label} failed ({failure.code}): asking the next fallback model.",
                     error_code=failure.code,

@@ -38,6 +38,11 @@ class RunLog:
             extra = {key: value for key, value in entry.items() if key not in ("level", "message", "at")}
             self.add(entry["level"], entry["message"], at=entry.get("at"), **extra)
 
+    def add_secret(self, secret: str) -> None:
+        """Blank out one more secret from now on (a tool's key, decrypted during the run)."""
+        if secret and len(secret) >= 4:
+            self._secrets = (*self._secrets, secret)
+
     def redact(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, "…" + secret[-4:])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -17,12 +18,20 @@ from openorchestrator.providers.types import Completion, ModelTarget, ProviderFa
 if TYPE_CHECKING:
     from pydantic_ai import Agent
 
+    from openorchestrator.tools.loop import ToolUse
+
 log = logging.getLogger(__name__)
 
 
 class LLMGateway(Protocol):
     async def complete(
-        self, target: ModelTarget, system: str, user: str, *, max_output_tokens: int | None
+        self,
+        target: ModelTarget,
+        system: str,
+        user: str,
+        *,
+        max_output_tokens: int | None,
+        tools: ToolUse | None = None,
     ) -> Completion: ...
 
 
@@ -34,19 +43,31 @@ class PydanticAIGateway:
         self._agents: dict[tuple[str, str, str], Agent[None, str]] = {}
 
     async def complete(
-        self, target: ModelTarget, system: str, user: str, *, max_output_tokens: int | None
+        self,
+        target: ModelTarget,
+        system: str,
+        user: str,
+        *,
+        max_output_tokens: int | None,
+        tools: ToolUse | None = None,
     ) -> Completion:
         await load_sdks(target.type)
+        from pydantic_ai import capture_run_messages
         from pydantic_ai.exceptions import AgentRunError
 
         agent = self._agent(target)
         settings: dict[str, Any] = {}
         if max_output_tokens:
             settings["max_tokens"] = max_output_tokens
-        try:
-            result = await agent.run(user, instructions=system, model_settings=settings or None)  # type: ignore[arg-type]
-        except AgentRunError as exc:
-            raise classify(exc) from exc
+        extra = _tool_options(tools) if tools is not None else {}
+        with capture_run_messages() as messages:
+            try:
+                result = await agent.run(user, instructions=system, model_settings=settings or None, **extra)  # type: ignore[arg-type]
+            except AgentRunError as exc:
+                raise classify(exc, tools) from exc
+            finally:
+                if tools is not None:
+                    tools.note_refused(_tool_calls(messages))
         usage = result.usage
         cost = usage.cost if isinstance(usage.cost, Decimal) else None
         return Completion(
@@ -89,9 +110,63 @@ class PydanticAIGateway:
         return agent
 
 
-def classify(exc: BaseException) -> ProviderFailure:
+def _tool_options(tools: ToolUse) -> dict[str, Any]:
+    """The run options that give the model the bot's tools, within the request limit.
+
+    `retries`: how often the model may call a function it was not given before pydantic-ai gives up; set to
+    the request limit, so that limit (not a retry count) is what ends a model that keeps trying."""
+    from pydantic_ai import Tool
+    from pydantic_ai.toolsets import FunctionToolset
+    from pydantic_ai.usage import UsageLimits
+
+    def bound(name: str) -> Callable[..., Awaitable[str]]:
+        async def call(**arguments: Any) -> str:
+            return await tools.call(name, arguments)
+
+        return call
+
+    functions = [
+        Tool.from_schema(
+            bound(name),
+            name=name,
+            description=function.description,
+            json_schema=function.parameters,
+            sequential=True,  # one call at a time: file edits in one answer apply in order, the log reads in order
+        )
+        for name, (_, function) in tools.functions.items()
+    ]
+    return {
+        "toolsets": [FunctionToolset(functions)],
+        "usage_limits": UsageLimits(request_limit=tools.max_requests),
+        "retries": tools.max_requests,
+    }
+
+
+def _tool_calls(messages: list[Any]) -> list[tuple[str, Any]]:
+    """(function name, arguments) of every tool call in a run's messages."""
+    from pydantic_ai.messages import ModelResponse, ToolCallPart
+
+    return [
+        (part.tool_name, part.args)
+        for message in messages
+        if isinstance(message, ModelResponse)
+        for part in message.parts
+        if isinstance(part, ToolCallPart)
+    ]
+
+
+def classify(exc: BaseException, tools: ToolUse | None = None) -> ProviderFailure:
     """Map a pydantic-ai failure to our error codes. Order matters: subclasses first."""
     from pydantic_ai import exceptions as e
+
+    if tools is not None and isinstance(exc, e.UsageLimitExceeded):
+        return ProviderFailure(
+            "tool_limit", f"stopped after {tools.max_requests} model requests ({tools.calls} tool calls)"
+        )
+    if tools is not None and isinstance(exc, e.UnexpectedModelBehavior) and tools.refused:
+        return ProviderFailure(
+            "tool_limit", f"the model kept calling tools it was not given: {sorted(set(tools.refused))}"
+        )
 
     retry_after = getattr(exc, "retry_after", None)
     status = getattr(exc, "status_code", None)

@@ -20,19 +20,25 @@ def register(tool: Tool) -> Tool:
     return tool
 
 
+_loaded = False
+
+
 def load_builtins() -> None:
+    """Import the built-ins once (a plugin registered before them does not stop them from loading)."""
+    global _loaded
+    if _loaded:
+        return
     for module in BUILTIN_MODULES:
         importlib.import_module(module)
+    _loaded = True
 
 
 def get(name: str) -> Tool:
     """The tool called `name`; KeyError if there is none."""
-    if not _TOOLS:
-        load_builtins()
+    load_builtins()
     return _TOOLS[name]
 
 
 def names() -> list[str]:
-    if not _TOOLS:
-        load_builtins()
+    load_builtins()
     return sorted(_TOOLS)

@@ -28,6 +28,8 @@ class Bot(Base):
     max_output_tokens: Mapped[int | None] = mapped_column(Integer)
     missed_runs: Mapped[str] = mapped_column(String(16), default="skip")
     tools: Mapped[list[str]] = mapped_column(JSON, default=list)
+    max_model_requests: Mapped[int] = mapped_column(Integer, default=10)
+    """With tools: at most this many model requests per run (the first answer and each round of tool results)."""
     on_complete: Mapped[list[str]] = mapped_column(JSON, default=list)
     budget_daily_usd: Mapped[float | None] = mapped_column(Float)
     budget_monthly_usd: Mapped[float | None] = mapped_column(Float)

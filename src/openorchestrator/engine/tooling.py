@@ -1,0 +1,71 @@
+"""The tools a run gets: its bot's `tools`, with the context they need (folder, allow-list, keys, endpoints).
+
+Keys are decrypted here, for this run only, and added to the run log's redaction list; a tool never sees a
+key it does not need and the model never sees one at all.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from openorchestrator.core.crypto import SecretError
+from openorchestrator.db.models import Bot, ProviderCredential
+from openorchestrator.engine.runlog import RunLog
+from openorchestrator.providers.service import purpose
+from openorchestrator.tools.base import ToolContext
+from openorchestrator.tools.loop import ToolUse, tool_use
+
+if TYPE_CHECKING:
+    from openorchestrator.engine.runner import RunEngine
+
+SEARCH_KEY_TYPE = "brave"
+BRAVE_PATH = "/res/v1/web/search"
+
+
+async def tools_for_run(engine: RunEngine, bot: Bot, log: RunLog) -> ToolUse | None:
+    if not bot.tools:
+        return None
+    settings = engine.settings.current
+    secrets: dict[str, str] = {}
+    options: dict[str, Any] = {}
+    if "web_search" in bot.tools:
+        await _search_key(engine, secrets, options, log)
+    if engine.config.search_fallback_url:
+        options["fallback_url"] = engine.config.search_fallback_url
+    context = ToolContext(
+        bot_id=bot.id,
+        bot_dir=engine.config.bot_dir(bot.id),
+        fetch_allowlist=tuple(settings.fetch_allowlist),
+        language=settings.language,
+        secrets=secrets,
+        options=options,
+    )
+
+    def record(level: str, message: str, fields: dict[str, Any]) -> None:
+        log.add(level, message, **fields)
+
+    return tool_use(bot.tools, context, max_requests=bot.max_model_requests, record=record)
+
+
+async def _search_key(engine: RunEngine, secrets: dict[str, str], options: dict[str, Any], log: RunLog) -> None:
+    """The Brave Search key (a credential of type `brave`, added like a provider key), if there is one."""
+    async with engine.sessionmaker() as session:
+        credential = await session.scalar(
+            select(ProviderCredential)
+            .where(ProviderCredential.type == SEARCH_KEY_TYPE)  # a key found invalid is still used: the model
+            .order_by(ProviderCredential.created_at)  # and the run log then say so, rather than a silent fallback
+            .limit(1)
+        )
+    if credential is None or credential.api_key_sealed is None:
+        return
+    try:
+        key = engine.box.open(credential.api_key_sealed, purpose(credential.id))
+    except SecretError:
+        log.warning(f"The stored key of {credential.name!r} cannot be decrypted: searching without it.")
+        return
+    secrets["brave"] = key
+    log.add_secret(key)
+    if credential.base_url:  # a proxy or a test's stand-in, in place of https://api.search.brave.com
+        options["brave_url"] = credential.base_url.rstrip("/") + BRAVE_PATH

@@ -1,0 +1,124 @@
+"""The tool-call loop's guard rails: which functions a run's model gets, and what happens when it calls one.
+
+`ToolUse` is built per run by the engine from the bot's `tools`; the gateway (providers/llm.py) turns its
+functions into pydantic-ai tools and lets the model call them, at most `max_requests` model requests in all.
+
+Every call goes through `ToolUse.call`:
+- the arguments are checked against nothing but the tool's own code (models send anything; tools check);
+- a `ToolRefused` becomes the model's result ("refused (blocked): …") and a warning in the run log;
+- any other exception is a bug in the tool: the model reads "internal error", the run log names the type;
+- a result longer than `MAX_RESULT_CHARS` is cut, so one page cannot flood the context;
+- each call is recorded in the run log: tool, function, arguments (cut), duration, size of the result, error.
+
+A call to a function the bot was not given never reaches any tool: pydantic-ai answers the model that there
+is no such tool, and `note_refused` puts each such attempt into the run log after the run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from openorchestrator.tools import registry
+from openorchestrator.tools.base import ToolContext, ToolFunction, ToolRefused
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_REQUESTS = 10
+"""Model requests per run (the first answer and each round of tool results counts one)."""
+MAX_RESULT_CHARS = 30_000
+LOGGED_ARGUMENT_CHARS = 300
+
+Recorder = Callable[[str, str, dict[str, Any]], None]
+"""(level, message, fields) → the run log."""
+
+
+@dataclass
+class ToolUse:
+    """The tools of one run: the functions its model may call, their context, and the run log."""
+
+    functions: dict[str, tuple[str, ToolFunction]]
+    """function name → (tool name, function)."""
+    context: ToolContext
+    max_requests: int
+    record: Recorder
+    calls: int = 0
+    refused: list[str] = field(default_factory=list)
+
+    async def call(self, function_name: str, arguments: dict[str, Any]) -> str:
+        tool_name, function = self.functions[function_name]
+        self.calls += 1
+        started = time.perf_counter()
+        error: str | None = None
+        try:
+            result = await function.call(self.context, arguments)
+        except ToolRefused as refused:
+            error = refused.code
+            result = f"refused ({refused.code}): {refused.message}"
+        except Exception as exc:  # a tool's bug must not end the run or show the model a traceback
+            log.exception("tool %s.%s failed", tool_name, function_name)
+            error = f"internal: {type(exc).__name__}"
+            result = "internal error: the tool failed; try something else."
+        if len(result) > MAX_RESULT_CHARS:
+            result = result[:MAX_RESULT_CHARS] + f"\n[… cut after {MAX_RESULT_CHARS:,} characters]"
+        fields: dict[str, Any] = {
+            "tool": tool_name,
+            "function": function_name,
+            "arguments": _shown(arguments),
+            "duration_ms": int((time.perf_counter() - started) * 1000),
+            "result_chars": len(result),
+        }
+        if error is None:
+            self.record("info", f"Tool call {function_name}.", fields)
+        else:
+            self.record("warning", f"Tool call {function_name} refused ({error}).", fields | {"error": error})
+        return result
+
+    def note_refused(self, called: Iterable[tuple[str, Any]]) -> None:
+        """Calls the model made to functions it was not given (seen in the run's messages), into the run log."""
+        for name, arguments in called:
+            if name in self.functions:
+                continue
+            self.refused.append(name)
+            owner = _owner(name)
+            why = f"the bot does not have the tool {owner!r}" if owner else "no such tool"
+            self.record(
+                "warning",
+                f"Refused a call to {name!r}: {why}.",
+                {"function": name[:100], "arguments": _shown(arguments), "error": "not_allowed"},
+            )
+
+
+def tool_use(tool_names: Iterable[str], context: ToolContext, *, max_requests: int, record: Recorder) -> ToolUse | None:
+    """The run's `ToolUse` for the bot's `tools`, or None if it has none (then the model gets no tools)."""
+    functions: dict[str, tuple[str, ToolFunction]] = {}
+    for tool_name in dict.fromkeys(tool_names):
+        try:
+            tool = registry.get(tool_name)
+        except KeyError:
+            record("warning", f"Unknown tool {tool_name!r} skipped.", {"tool": tool_name})
+            continue
+        for function in tool.functions():
+            functions[function.name] = (tool_name, function)
+    if not functions:
+        return None
+    return ToolUse(functions, context, max(1, max_requests), record)
+
+
+def _owner(function_name: str) -> str | None:
+    for tool_name in registry.names():
+        if any(function.name == function_name for function in registry.get(tool_name).functions()):
+            return tool_name
+    return None
+
+
+def _shown(arguments: Any) -> str:
+    try:
+        text = arguments if isinstance(arguments, str) else json.dumps(arguments, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        text = repr(arguments)
+    return text if len(text) <= LOGGED_ARGUMENT_CHARS else text[:LOGGED_ARGUMENT_CHARS] + "…"

@@ -1,0 +1,129 @@
+"""The tool-call loop through the real stack: the API, the run engine, pydantic-ai and the official OpenAI SDK
+against the local stand-in, which checks the wire format (tools offered, tool calls, tool results).
+
+A scripted model that tries what a prompt-injected one would: tools it was not given, paths outside its
+folder, and never stopping. Nothing happens but log lines, and the run ends within its request limit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx2
+from tests.conftest import make_bot, wait_for_run
+from tests.support.fake_openai import FakeOpenAI, text, tool_calls
+
+from openorchestrator.config import Settings
+
+
+def _call(name: str, call_id: str, **arguments: Any) -> dict[str, Any]:
+    return {"name": name, "arguments": arguments, "id": call_id}
+
+
+def _offered(request: Any) -> list[str]:
+    return sorted(tool["function"]["name"] for tool in request.json.get("tools", []))
+
+
+def _tool_results(request: Any) -> dict[str, str]:
+    return {m["tool_call_id"]: m["content"] for m in request.json["messages"] if m.get("role") == "tool"}
+
+
+async def _run(client: httpx2.AsyncClient, bot_id: str) -> dict[str, Any]:
+    response = await client.post(f"/api/bots/{bot_id}/runs", json={})
+    assert response.status_code == 202, response.text
+    return await wait_for_run(client, response.json()["id"])
+
+
+async def test_a_bot_writes_its_notes_through_tool_calls(
+    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI, config: Settings
+) -> None:
+    bot = await make_bot(client, tools=["files"])
+    fake.script(
+        tool_calls([_call("write_file", "c1", path="seen.md", content="- Nike AM90\n")]),
+        tool_calls([_call("append_file", "c2", path="seen.md", content="- Adidas Samba\n"), _call("list_files", "c3")]),
+        text("2 neue Treffer, notiert."),
+    )
+    run = await _run(client, bot["id"])
+    assert run["status"] == "completed" and run["output"] == "2 neue Treffer, notiert."
+    assert (config.bot_dir(bot["id"]) / "seen.md").read_text() == "- Nike AM90\n- Adidas Samba\n"
+
+    first, second, third = fake.chat_requests
+    assert _offered(first) == ["append_file", "delete_file", "list_files", "read_file", "write_file"]
+    assert set(_tool_results(second)) == {"c1"}
+    assert set(_tool_results(third)) == {"c1", "c2", "c3"} and "seen.md" in _tool_results(third)["c3"]
+    calls = [entry for entry in run["log"] if entry.get("tool")]
+    assert [entry["function"] for entry in calls] == ["write_file", "append_file", "list_files"]
+    assert all(entry["duration_ms"] >= 0 and entry["result_chars"] > 0 for entry in calls)
+    assert json.loads(calls[0]["arguments"]) == {"path": "seen.md", "content": "- Nike AM90\n"}
+    assert run["tokens_in"] == 30 and run["tokens_out"] == 6  # all three requests are counted
+
+    fake.script(text("nichts Neues"))
+    await _run(client, bot["id"])
+    system = fake.chat_requests[-1].json["messages"][0]["content"]
+    assert "Adidas Samba" in system  # what it wrote is its memory in the next run
+
+
+async def test_a_hostile_model_gets_nothing_but_log_lines(
+    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI, config: Settings, tmp_path: Path
+) -> None:
+    other = await make_bot(client, name="Other", tools=["files"])
+    victim = config.bot_dir(other["id"])
+    victim.mkdir(parents=True)
+    (victim / "secret.md").write_text("other bot's notes")
+    bot = await make_bot(client, tools=["files"])
+    fake.script(
+        tool_calls(
+            [
+                _call("web_fetch", "h1", url="http://169.254.169.254/latest/meta-data/"),
+                _call("shell", "h2", command="rm -rf /"),
+                _call("write_file", "h3", path=f"../{other['id']}/secret.md", content="pwned"),
+                _call("read_file", "h4", path="/etc/passwd"),
+                _call("delete_file", "h5", path="../../openorchestrator.db"),
+            ]
+        ),
+        text("Ich habe es versucht."),
+    )
+    run = await _run(client, bot["id"])
+    assert run["status"] == "completed"
+    assert (victim / "secret.md").read_text() == "other bot's notes"
+    assert (config.data_dir / "openorchestrator.db").exists()
+    assert not config.bot_dir(bot["id"]).exists() or not any(config.bot_dir(bot["id"]).iterdir())
+
+    results = _tool_results(fake.chat_requests[1])
+    assert "root:" not in json.dumps(results)
+    assert all(results[i].startswith("refused (") for i in ("h3", "h4", "h5")), results
+    messages = [entry["message"] for entry in run["log"] if entry["level"] == "warning"]
+    assert any("'web_fetch'" in m and "does not have the tool" in m for m in messages), messages
+    assert any("'shell'" in m and "no such tool" in m for m in messages), messages
+    assert sum("refused" in m for m in messages) >= 3
+
+
+async def test_a_model_that_never_stops_ends_at_the_request_limit(
+    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI
+) -> None:
+    bot = await make_bot(client, tools=["files"], max_model_requests=3)
+    fake.set_default(tool_calls([_call("list_files", "again")]))
+    run = await _run(client, bot["id"])
+    assert run["status"] == "failed" and run["error_code"] == "tool_limit", run
+    assert len(fake.chat_requests) == 3
+    assert "Werkzeugen" in run["error_message"]
+
+
+async def test_a_model_insisting_on_a_tool_it_lacks_ends_too(
+    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI
+) -> None:
+    bot = await make_bot(client, tools=["files"], max_model_requests=4)
+    fake.set_default(tool_calls([_call("web_fetch", "x", url="http://example.org/")]))
+    run = await _run(client, bot["id"])
+    assert run["status"] == "failed" and run["error_code"] == "tool_limit", run
+    assert len(fake.chat_requests) <= 4
+
+
+async def test_a_bot_without_tools_is_offered_none(
+    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI
+) -> None:
+    bot = await make_bot(client)
+    fake.script(text("ok"))
+    await _run(client, bot["id"])
+    assert "tools" not in fake.chat_requests[-1].json
