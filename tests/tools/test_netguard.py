@@ -17,6 +17,7 @@ from tests.support.local_site import ARTICLE_HTML, HUGE_BYTES, ConnectLog, FakeD
 
 from openorchestrator.tools import netguard
 from openorchestrator.tools.base import ToolRefused
+from openorchestrator.tools.netguard import checking
 from openorchestrator.tools.netguard import Allowlist, blocked_reason, check_url, fetch, normalise_host, parse_ipv4
 
 RECORDS = {
@@ -32,16 +33,16 @@ RECORDS = {
     "site.test": ["127.0.0.1"],
     "metadata.google.internal": ["169.254.169.254"],
 }
-REAL_RESOLVE = netguard.resolve
+REAL_RESOLVE = checking.resolve
 LOCAL = ["127.0.0.1/32"]
 """The local site's exact address: loopback is open for it, and for nothing else."""
 
 
 @pytest.fixture(autouse=True)
 def dns(monkeypatch: pytest.MonkeyPatch) -> FakeDNS:
-    """No test asks a real DNS server: `netguard.resolve` answers from RECORDS, other names do not exist."""
+    """No test asks a real DNS server: `checking.resolve` answers from RECORDS, other names do not exist."""
     fake = FakeDNS(RECORDS)
-    monkeypatch.setattr(netguard, "resolve", fake)
+    monkeypatch.setattr(checking, "resolve", fake)
     return fake
 
 

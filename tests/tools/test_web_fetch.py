@@ -23,6 +23,7 @@ from tests.support.local_site import (
 import openorchestrator.tools.types.web_fetch  # noqa: F401  (registers the tool)
 from openorchestrator.tools import netguard, readable, registry
 from openorchestrator.tools.base import ToolContext, ToolRefused
+from openorchestrator.tools.netguard import checking
 
 Fetch = Callable[..., Awaitable[str]]
 
@@ -31,7 +32,7 @@ Fetch = Callable[..., Awaitable[str]]
 def dns(monkeypatch: pytest.MonkeyPatch) -> FakeDNS:
     """No test asks a real DNS server."""
     fake = FakeDNS({"site.test": ["127.0.0.1"], "intranet.test": ["10.0.0.5"]})
-    monkeypatch.setattr(netguard, "resolve", fake)
+    monkeypatch.setattr(checking, "resolve", fake)
     return fake
 
 

@@ -125,6 +125,8 @@ class Dispatcher:
             )
         for notification_id in due:
             sent += await self._deliver(notification_id)
+        if len(due) == BATCH:
+            self._wake.set()  # more may be due: the next pass starts at once, not after `interval`
         return sent
 
     # -- sending ---------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from openorchestrator.channels import registry
 from openorchestrator.channels.base import Message, SendError, exception_chain
+from openorchestrator.core import tls
 from openorchestrator.core.clock import Clock, SystemClock
 from openorchestrator.core.i18n import Language
 
@@ -262,7 +263,10 @@ class WebhookChannel:
         headers = self.request_headers(settings, message.delivery_id, body)
         try:
             async with httpx2.AsyncClient(
-                timeout=TIMEOUT_SECONDS, follow_redirects=False, transport=self._transport
+                timeout=TIMEOUT_SECONDS,
+                follow_redirects=False,
+                transport=self._transport,
+                verify=tls.default_context(),
             ) as http:
                 response = await http.request(settings.method, settings.url, content=body, headers=headers)
         except httpx2.TimeoutException:
