@@ -26,6 +26,7 @@ from openorchestrator.security import GuardMiddleware
 from openorchestrator.services import Services, open_services
 from openorchestrator.settings.router import router as settings_router
 from openorchestrator.system.router import router as system_router
+from openorchestrator.tools.router import router as tools_router
 from openorchestrator.usage.router import router as usage_router
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ def create_app(config: Settings, *, services: Services | None = None) -> FastAPI
         events_router,
         schedules_router,
         channels_router,
+        tools_router,
     )
     for router in routers:
         app.include_router(router)

@@ -201,7 +201,9 @@ async def test_the_catalog_lists_every_provider_type_with_steps(client: httpx2.A
         "mistral",
         "ollama",
         "openai_compatible",
+        "brave",
     ]
+    assert [entry["kind"] for entry in catalog].count("tool") == 1 and catalog[-1]["kind"] == "tool"
     openai = catalog[0]
     assert openai["needs_key"] is True and openai["key_prefix"] == "sk-"
     assert any(step["url"] == "https://platform.openai.com/api-keys" for step in openai["steps"])

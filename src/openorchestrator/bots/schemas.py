@@ -16,7 +16,6 @@ DESCRIPTION_MAX = 2_000
 RUNTIME_MAX_SECONDS = 3_600
 
 MODEL_REQUESTS_MAX = 50
-ToolName = Literal["web_search", "web_fetch", "files"]
 MissedRuns = Literal["skip", "catch_up"]
 
 
@@ -44,7 +43,7 @@ class BotCreate(_BotFields):
     max_output_tokens: int | None = Field(None, ge=1, le=1_000_000)
     missed_runs: MissedRuns | None = Field(None, description="null = the app's setting `missed_runs_default`")
     fallback_models: list[str] = Field(default_factory=list, max_length=5)
-    tools: list[ToolName] = Field(default_factory=list)
+    tools: list[str] = Field(default_factory=list, max_length=20, description="names from GET /api/tools")
     max_model_requests: int = Field(10, ge=1, le=MODEL_REQUESTS_MAX, description="with tools: model requests per run")
     on_complete: list[str] = Field(default_factory=list, max_length=20)
     budget_daily_usd: float | None = Field(None, ge=0)
@@ -57,6 +56,11 @@ class BotCreate(_BotFields):
     @classmethod
     def _pattern(cls, value: str | None) -> str | None:
         return _checked_pattern(value)
+
+    @field_validator("tools", check_fields=False)
+    @classmethod
+    def _tools(cls, value: list[str] | None) -> list[str] | None:
+        return _checked_tools(value)
 
 
 class BotUpdate(_BotFields):
@@ -74,7 +78,7 @@ class BotUpdate(_BotFields):
     max_output_tokens: int | None = Field(None, ge=1, le=1_000_000)
     missed_runs: MissedRuns | None = None
     fallback_models: list[str] | None = Field(None, max_length=5)
-    tools: list[ToolName] | None = None
+    tools: list[str] | None = Field(None, max_length=20)
     max_model_requests: int | None = Field(None, ge=1, le=MODEL_REQUESTS_MAX)
     on_complete: list[str] | None = Field(None, max_length=20)
     budget_daily_usd: float | None = Field(None, ge=0)
@@ -85,6 +89,24 @@ class BotUpdate(_BotFields):
     @classmethod
     def _pattern(cls, value: str | None) -> str | None:
         return _checked_pattern(value)
+
+    @field_validator("tools", check_fields=False)
+    @classmethod
+    def _tools(cls, value: list[str] | None) -> list[str] | None:
+        return _checked_tools(value)
+
+
+def _checked_tools(value: list[str] | None) -> list[str] | None:
+    """Names of registered tools (built-in or plugin), each once."""
+    if value is None:
+        return None
+    from openorchestrator.tools import registry
+
+    known = registry.names()
+    for name in value:
+        if name not in known:
+            raise ValueError(f"unknown tool {name!r}; known tools: {', '.join(known)}")
+    return list(dict.fromkeys(value))
 
 
 def _checked_pattern(value: str | None) -> str | None:

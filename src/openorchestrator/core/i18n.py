@@ -68,6 +68,10 @@ RUN_ERRORS: dict[str, dict[Language, str]] = {
         "de": "„{name}“: {message} Danach den Key in den Einstellungen erneut prüfen.",
         "en": "“{name}”: {message} Then check the key again in the settings.",
     },
+    "config_not_a_model": {
+        "de": "„{name}“ ist ein Schlüssel für die Web-Suche, kein KI-Modell — bitte ein anderes Modell wählen.",
+        "en": "“{name}” is a key for web search, not an AI model — choose another model.",
+    },
     "config_bad_model": {
         "de": "Das Modell „{model}“ hat nicht die Form „Anbieter:Modell“.",
         "en": "The model “{model}” is not of the form “provider:model”.",

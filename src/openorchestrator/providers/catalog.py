@@ -168,6 +168,29 @@ _ENTRIES: dict[ProviderType, dict[str, Any]] = {
 }
 
 
+_ENTRIES[ProviderType.BRAVE] = {
+    "emoji": "🔎",
+    "tagline": {"de": "Web-Suche für das Werkzeug web_search", "en": "Web search for the web_search tool"},
+    "price_hint": {"de": "2.000 Suchen/Monat kostenlos", "en": "2,000 searches/month free"},
+    "key_format": "BSA…",
+    "key_prefix": None,
+    "steps": [
+        _step("Konto anlegen", "Create an account", "https://api-dashboard.search.brave.com/register"),
+        _step(
+            "Free-Plan wählen und Key erstellen: API Keys → Add",
+            "Choose the free plan and create a key: API Keys → Add",
+            "https://api-dashboard.search.brave.com/app/keys",
+        ),
+        _KEY_STEP,
+    ],
+    "models": [],
+    "notes": {
+        "de": "Optional: ohne Key sucht web_search über DuckDuckGo. Mit Key sind die Ergebnisse stabiler.",
+        "en": "Optional: without a key web_search uses DuckDuckGo. With a key, results are more reliable.",
+    },
+}
+
+
 def catalog(language: Language) -> list[dict[str, Any]]:
     """The wizard data for every provider type, texts in `language`."""
     return [_entry(type_, language) for type_ in ProviderType]
@@ -191,4 +214,5 @@ def _entry(type_: ProviderType, language: Language) -> dict[str, Any]:
             {"name": m["name"], "tier": m["tier"], "description": m[language]} for m in entry["models"]
         ],
         "notes": entry["notes"][language] if entry["notes"] else None,
+        "kind": "model" if info.is_llm else "tool",
     }

@@ -185,6 +185,30 @@ async def _ollama(api_key: str | None, base_url: str | None) -> list[str]:
         raise _Failed("unreachable", wording="wrong_base_url_plain") from None
 
 
+# -- Brave Search (the web_search tool's key) ------------------------------------------------------------
+async def _brave(api_key: str | None, base_url: str | None) -> list[str]:
+    """One search for a single result: the cheapest request that proves the key (Brave has no key endpoint)."""
+    import httpx2
+
+    from openorchestrator.tools.base import ToolRefused
+    from openorchestrator.tools.types.web_search import check_brave
+
+    url = (base_url or PROVIDERS[ProviderType.BRAVE].default_base_url or "").rstrip("/") + "/res/v1/web/search"
+    headers = {"X-Subscription-Token": api_key or "", "Accept": "application/json"}
+    try:
+        async with httpx2.AsyncClient(timeout=CHECK_TIMEOUT_SECONDS, trust_env=False) as http:
+            response = await http.get(url, params={"q": "openOrchestrator", "count": 1}, headers=headers)
+    except httpx2.HTTPError:
+        raise _Failed("unreachable") from None
+    try:
+        check_brave(response.status_code, response.headers, response.content)
+    except ToolRefused as refused:
+        codes = {"invalid_key": ("invalid_key", False), "rate_limited": ("rate_limited", True)}
+        code, valid = codes.get(refused.code, ("provider_error", False))
+        raise _Failed(code, valid=valid) from None
+    return []
+
+
 CHECKERS: dict[ProviderType, Checker] = {
     ProviderType.OPENAI: _openai,
     ProviderType.OPENAI_COMPATIBLE: _openai,
@@ -192,6 +216,7 @@ CHECKERS: dict[ProviderType, Checker] = {
     ProviderType.GOOGLE: _google,
     ProviderType.MISTRAL: _mistral,
     ProviderType.OLLAMA: _ollama,
+    ProviderType.BRAVE: _brave,
 }
 
 

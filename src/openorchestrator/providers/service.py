@@ -164,6 +164,9 @@ def target_for(credential: ProviderCredential | None, box: SecretBox, model: str
         detail = f"no AI provider named {credential_name!r} is set up"
         raise ProviderFailure.config("config_no_credential", detail, name=credential_name)
     type_ = ProviderType(credential.type)
+    if not PROVIDERS[type_].is_llm:
+        detail = f"{credential.name!r} is a key for a tool, not an AI model"
+        raise ProviderFailure.config("config_not_a_model", detail, name=credential.name)
     if not offers_model(credential, model_name):
         detail = unknown_model_reason(credential, model_name)
         raise ProviderFailure.config("config_model_not_offered", detail, name=credential.name, model=model_name)

@@ -21,6 +21,8 @@ class ProviderType(StrEnum):
     MISTRAL = "mistral"
     OLLAMA = "ollama"
     OPENAI_COMPATIBLE = "openai_compatible"
+    BRAVE = "brave"
+    """Not an AI model: the key of the `web_search` tool (Brave Search API), kept like a provider key."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class ProviderInfo:
     needs_key: bool
     needs_base_url: bool
     default_base_url: str | None
+    is_llm: bool = True
+    """False for a key that serves a tool (Brave Search), not a model: bots cannot name it as their model."""
 
 
 PROVIDERS: dict[ProviderType, ProviderInfo] = {
@@ -41,6 +45,7 @@ PROVIDERS: dict[ProviderType, ProviderInfo] = {
         ProviderInfo(ProviderType.GOOGLE, "Google Gemini", True, False, None),
         ProviderInfo(ProviderType.MISTRAL, "Mistral", True, False, None),
         ProviderInfo(ProviderType.OLLAMA, "Ollama", False, False, "http://localhost:11434"),
+        ProviderInfo(ProviderType.BRAVE, "Brave Search", True, False, "https://api.search.brave.com", is_llm=False),
     )
 }
 
@@ -115,6 +120,7 @@ SDK_MODULES: dict[ProviderType, tuple[str, ...]] = {
     ProviderType.ANTHROPIC: ("anthropic", "pydantic_ai", "pydantic_ai.models.anthropic"),
     ProviderType.GOOGLE: ("google.genai", "pydantic_ai", "pydantic_ai.models.google"),
     ProviderType.MISTRAL: ("mistralai.client", "pydantic_ai", "pydantic_ai.models.mistral"),
+    ProviderType.BRAVE: ("httpx2",),
 }
 _sdk_lock: asyncio.Lock | None = None
 
