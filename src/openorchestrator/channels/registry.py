@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 
 from openorchestrator.channels.base import ChannelType
+from openorchestrator.core.plugins import CHANNELS_GROUP, load_entry_points
 
 _TYPES: dict[str, ChannelType] = {}
 BUILTIN_MODULES = (
@@ -25,13 +26,14 @@ _loaded = False
 
 
 def load_builtins() -> None:
-    """Import the built-ins once (a plugin registered before them does not stop them from loading)."""
+    """Import the built-ins, then third-party plugins (entry points), once."""
     global _loaded
     if _loaded:
         return
+    _loaded = True
     for module in BUILTIN_MODULES:
         importlib.import_module(module)
-    _loaded = True
+    load_entry_points(CHANNELS_GROUP)
 
 
 def get(name: str) -> ChannelType:

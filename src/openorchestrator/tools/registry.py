@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 
+from openorchestrator.core.plugins import TOOLS_GROUP, load_entry_points
 from openorchestrator.tools.base import Tool
 
 _TOOLS: dict[str, Tool] = {}
@@ -24,13 +25,14 @@ _loaded = False
 
 
 def load_builtins() -> None:
-    """Import the built-ins once (a plugin registered before them does not stop them from loading)."""
+    """Import the built-ins, then third-party plugins (entry points), once."""
     global _loaded
     if _loaded:
         return
+    _loaded = True
     for module in BUILTIN_MODULES:
         importlib.import_module(module)
-    _loaded = True
+    load_entry_points(TOOLS_GROUP)
 
 
 def get(name: str) -> Tool:
