@@ -17,8 +17,15 @@ from tests.support.local_site import ARTICLE_HTML, HUGE_BYTES, ConnectLog, FakeD
 
 from openorchestrator.tools import netguard
 from openorchestrator.tools.base import ToolRefused
-from openorchestrator.tools.netguard import checking
-from openorchestrator.tools.netguard import Allowlist, blocked_reason, check_url, fetch, normalise_host, parse_ipv4
+from openorchestrator.tools.netguard import (
+    Allowlist,
+    blocked_reason,
+    check_url,
+    checking,
+    fetch,
+    normalise_host,
+    parse_ipv4,
+)
 
 RECORDS = {
     "public.test": ["93.184.215.14"],

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx2
 from tests.conftest import make_bot, wait_for_run
-from tests.support.fake_openai import FakeOpenAI, text, tool_calls
+from tests.support.fake_openai import FakeOpenAI, server_error, text, tool_calls
 
 from openorchestrator.config import Settings
 
@@ -127,3 +127,26 @@ async def test_a_bot_without_tools_is_offered_none(
     fake.script(text("ok"))
     await _run(client, bot["id"])
     assert "tools" not in fake.chat_requests[-1].json
+
+
+async def test_a_failure_after_a_write_is_not_repeated(
+    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI, config: Settings
+) -> None:
+    """A retry or a fallback model would append the same line again: neither happens once a tool wrote."""
+    bot = await make_bot(client, tools=["files"], fallback_models=["openai:gpt-4.1-nano"])
+    fake.script(tool_calls([_call("append_file", "a1", path="log.md", content="- seen\n")]), server_error(503))
+    run = await _run(client, bot["id"])
+    assert run["status"] == "failed" and run["error_code"] == "provider_error", run
+    assert (config.bot_dir(bot["id"]) / "log.md").read_text() == "- seen\n"
+    runs = (await client.get(f"/api/bots/{bot['id']}/runs")).json()
+    assert len(runs) == 1 and len(fake.chat_requests) == 2  # no retry run, no fallback request
+    assert any("Not retried" in entry["message"] for entry in run["log"])
+
+
+async def test_a_failure_after_reading_only_may_fall_back(
+    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI
+) -> None:
+    bot = await make_bot(client, tools=["files"], fallback_models=["openai:gpt-4.1-nano"])
+    fake.script(tool_calls([_call("list_files", "l1")]), server_error(503), text("Fallback answered."))
+    run = await _run(client, bot["id"])
+    assert run["status"] == "completed" and run["output"] == "Fallback answered.", run

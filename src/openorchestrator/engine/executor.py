@@ -204,13 +204,16 @@ class Executor:
                 )
             except ProviderFailure as failure:
                 failure.target = failure.target or candidate
+                if tools is not None and tools.acted and failure.transient:
+                    log.warning("Not retried: the bot's tools already changed files in this run.")
+                    failure.transient = False
                 first = first or failure
                 if failure.code in CREDENTIAL_CODES:
                     outcome.credential_errors[candidate.credential_id] = failure.code
                 if not self._may_fall_back(failure, started.run.attempt) or index == len(candidates) - 1:
                     raise first from None
-                if tools is not None and tools.calls:  # its tools already acted: another model would act again
-                    log.warning(f"{candidate.label} failed ({failure.code}) after tool calls: no fallback model.")
+                if tools is not None and tools.acted:  # another model would write the same files again
+                    log.warning(f"{candidate.label} failed ({failure.code}) after its tools changed files: no fallback")
                     raise failure from None
                 log.warning(
                     f"{candidate.label} failed ({failure.code}): asking the next fallback model.",

@@ -60,6 +60,9 @@ class ToolFunction:
     description: str
     parameters: dict[str, Any]
     call: ToolCall
+    changes_state: bool = False
+    """True if a successful call changes something (writes a file): then the run is not repeated by a
+    fallback model or a retry, which would do it again."""
 
 
 class Tool(Protocol):

@@ -47,6 +47,8 @@ class ToolUse:
     max_requests: int
     record: Recorder
     calls: int = 0
+    acted: bool = False
+    """A call that changes state succeeded: repeating the run (fallback model, retry) would repeat it."""
     refused: list[str] = field(default_factory=list)
 
     async def call(self, function_name: str, arguments: dict[str, Any]) -> str:
@@ -73,6 +75,7 @@ class ToolUse:
             "result_chars": len(result),
         }
         if error is None:
+            self.acted = self.acted or function.changes_state
             self.record("info", f"Tool call {function_name}.", fields)
         else:
             self.record("warning", f"Tool call {function_name} refused ({error}).", fields | {"error": error})

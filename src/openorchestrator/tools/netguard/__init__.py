@@ -1,14 +1,5 @@
 """The network guard: which URLs a tool may fetch, and a fetch that keeps to that answer.
 
-This package is its public surface; the work is done in three modules:
-
-    addresses   host names as they go on the wire, which IP addresses are closed, the allow-list
-    checking    a URL into a checked `Target` (DNS through `checking.resolve`, which tests replace)
-    fetching    `fetch`: connect to checked addresses only, follow redirects, read a bounded body
-
-`resolve` is deliberately not re-exported: replacing `netguard.resolve` would change nothing, so a test that
-tried would ask real DNS; patch `netguard.checking.resolve`.
-
 Everything a model hands a tool is hostile (a page it read may have told it where to go next), so a URL is
 fetched only after its host has been turned into IP addresses and every one of them is public or allow-listed.
 The connection then goes to a checked address itself: the HTTP client never resolves the name again, so a
@@ -48,6 +39,15 @@ addresses through. Two things stay closed whatever is listed, on purpose: a meta
 through an entry that is exactly that address ("169.254.169.254"), so "0.0.0.0/0" or "169.254.0.0/16" never
 open it (those hand out cloud credentials); unspecified and multicast addresses never pass (no web page lives
 there, and 0.0.0.0 reaches this very machine). A metadata host name must itself be listed by name.
+
+This package is its public surface; the work is done in three modules:
+
+    addresses   host names as they go on the wire, which IP addresses are closed, the allow-list
+    checking    a URL into a checked `Target` (DNS through `checking.resolve`, which tests replace)
+    fetching    `fetch`: connect to checked addresses only, follow redirects, read a bounded body
+
+`resolve` is deliberately not re-exported: replacing `netguard.resolve` would change nothing, so a test that
+tried would ask real DNS; patch `netguard.checking.resolve`.
 """
 
 from openorchestrator.tools.netguard.addresses import (

@@ -8,6 +8,9 @@ Where the results come from:
                            the stdlib html.parser, so that templates work without any key. That page answers browsers
                            only, so this request carries a common desktop browser User-Agent (`BROWSER_USER_AGENT`).
 
+Reading the answers is `tools/search/` (`brave`, `duckduckgo`, and `hits` for what they share); this module holds
+the options, the query check and the HTTP exchange.
+
 A refused Brave key is reported, never quietly replaced by DuckDuckGo: the user has to learn that the key does not work.
 
 Options (`ToolContext.options`, set by the app or a test, never by the model: a bot cannot point its search at an
@@ -35,48 +38,37 @@ Refusals (`ToolRefused.code`):
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from html.parser import HTMLParser
-from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import parse_qs, urlsplit
 
 from openorchestrator.tools import registry
 from openorchestrator.tools.base import ToolContext, ToolFunction, ToolRefused
+from openorchestrator.tools.search.brave import BRAVE_URL, USER_AGENT, parse_brave
+from openorchestrator.tools.search.brave import check_brave as check_brave  # the provider key check imports it here
+from openorchestrator.tools.search.duckduckgo import BROWSER_USER_AGENT, FALLBACK_URL, duckduckgo_hits
+from openorchestrator.tools.search.hits import CONTROL, SNIPPET_CHARS, SearchHit, citable_url, render
 
 if TYPE_CHECKING:
     import httpx2
 
 logger = logging.getLogger(__name__)
 
-BRAVE_URL = "https://api.search.brave.com/res/v1/web/search"
-FALLBACK_URL = "https://html.duckduckgo.com/html/"
 DEFAULT_COUNT = 5
 MAX_COUNT = 20
 MAX_QUERY_CHARS = 400
 MAX_QUERY_WORDS = 50
-SNIPPET_CHARS = 300
-TITLE_CHARS = 200
-MAX_URL_CHARS = 2048
 TIMEOUT_SECONDS = 10.0
 MAX_BYTES = 1_000_000
-USER_AGENT = "openOrchestrator"
-BROWSER_USER_AGENT = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/138.0.0.0 Safari/537.36"
-)
-"""DuckDuckGo's HTML form turns away clients that do not look like a browser."""
 
 _COUNTRY_OF_LANGUAGE = {"de": "DE", "en": "US"}
 _DUCKDUCKGO_REGION = {"GB": "uk"}
 """Where DuckDuckGo's `kl` region differs from the ISO code Brave takes."""
 _LANG = re.compile(r"[a-z]{2}(-[a-z]{2,4})?")
 _COUNTRY = re.compile(r"[A-Z]{2}|ALL")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 PARAMETERS: dict[str, Any] = {
     "type": "object",
@@ -86,13 +78,6 @@ PARAMETERS: dict[str, Any] = {
     "required": ["query"],
     "additionalProperties": False,
 }
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    title: str
-    url: str
-    snippet: str
 
 
 @dataclass(frozen=True)
@@ -155,7 +140,7 @@ def _url_option(options: Mapping[str, Any], name: str, default: str) -> str:
     return value
 
 
-# -- the query and the text that goes back ---------------------------------------------------------------
+# -- the query -------------------------------------------------------------------------------------------
 
 
 def clean_query(args: Mapping[str, Any]) -> str:
@@ -163,7 +148,7 @@ def clean_query(args: Mapping[str, Any]) -> str:
     query = args.get("query")
     if not isinstance(query, str):
         raise ToolRefused("web_search needs a `query` text.", code="invalid_query")
-    query = " ".join(_CONTROL.sub(" ", query).split())
+    query = " ".join(CONTROL.sub(" ", query).split())
     if not query:
         raise ToolRefused("The search query is empty.", code="invalid_query")
     if len(query) > MAX_QUERY_CHARS:
@@ -174,234 +159,6 @@ def clean_query(args: Mapping[str, Any]) -> str:
     if len(query.split()) > MAX_QUERY_WORDS:
         raise ToolRefused(f"The search query has more than {MAX_QUERY_WORDS} words.", code="invalid_query")
     return query
-
-
-def tidy(text: str, limit: int) -> str:
-    """One line of at most `limit` characters, cut at a word where possible (a cut ends with "…")."""
-    text = " ".join(_CONTROL.sub(" ", text).split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:.-") + "…"
-
-
-class _TextOnly(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def plain_text(fragment: str, limit: int) -> str:
-    """Text without tags and entities (Brave marks query words with <strong> and escapes `&`, `'`)."""
-    parser = _TextOnly()
-    parser.feed(fragment)
-    parser.close()
-    return tidy("".join(parser.parts), limit)
-
-
-def citable_url(url: str) -> str | None:
-    """`url` if a model can cite it (http or https with a host, one line, not absurdly long); else None."""
-    url = url.strip()
-    if not url or len(url) > MAX_URL_CHARS or any(ch.isspace() or _CONTROL.match(ch) for ch in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    return url if parts.scheme in ("http", "https") and parts.hostname else None
-
-
-def render(hits: list[SearchHit]) -> str:
-    lines: list[str] = []
-    for number, hit in enumerate(hits, 1):
-        lines += [f"{number}. {hit.title}", f"   {hit.url}"] + ([f"   {hit.snippet}"] if hit.snippet else [])
-    return "\n".join(lines)
-
-
-def _collect(candidates: list[tuple[str, str | None, str]], count: int) -> list[SearchHit]:
-    """At most `count` hits with a citable URL, each URL once; a hit without a title shows its URL."""
-    hits: list[SearchHit] = []
-    seen: set[str] = set()
-    for title, url, snippet in candidates:
-        if url is None or url in seen:
-            continue
-        seen.add(url)
-        hits.append(SearchHit(title or url, url, snippet))
-        if len(hits) == count:
-            break
-    return hits
-
-
-# -- Brave Search API ------------------------------------------------------------------------------------
-
-
-def parse_brave(body: bytes, count: int) -> list[SearchHit]:
-    """The hits of `web.results[]`; an answer without `web` has none (Brave leaves it out then)."""
-    try:
-        data = json.loads(body)
-    except ValueError:
-        data = None
-    if not isinstance(data, dict):
-        raise ToolRefused("Brave Search sent an answer that could not be read.", code="search_error")
-    web = data.get("web")
-    results = web.get("results") if isinstance(web, dict) else None
-    candidates = [
-        (
-            plain_text(str(item.get("title") or ""), TITLE_CHARS),
-            citable_url(str(item.get("url") or "")),
-            plain_text(str(item.get("description") or ""), SNIPPET_CHARS),
-        )
-        for item in (results if isinstance(results, list) else [])
-        if isinstance(item, dict)
-    ]
-    return _collect(candidates, count)
-
-
-def _brave_error_code(body: bytes) -> str:
-    try:
-        error = json.loads(body).get("error")
-    except (ValueError, AttributeError):
-        return ""
-    return str(error.get("code") or "") if isinstance(error, dict) else ""
-
-
-def _numbers(header: str) -> list[int]:
-    parts = [part.strip() for part in header.split(",")]
-    return [int(part) for part in parts] if all(part.isdigit() for part in parts) else []
-
-
-def brave_wait_seconds(headers: Mapping[str, str]) -> int | None:
-    """Seconds until Brave takes searches again: `Retry-After` if given, else the longest `X-RateLimit-Reset` of the
-    windows whose `X-RateLimit-Remaining` is 0. Both list one value per window ("1, 1419704": the second, the month)."""
-    retry_after = headers.get("retry-after", "").strip()
-    if retry_after.isdigit():
-        return int(retry_after)
-    resets = _numbers(headers.get("x-ratelimit-reset", ""))
-    remaining = _numbers(headers.get("x-ratelimit-remaining", ""))
-    spent = [reset for reset, left in zip(resets, remaining, strict=False) if left == 0]
-    return max(spent) if spent else min(resets, default=None)
-
-
-def wait_words(seconds: int) -> str:
-    if seconds < 120:
-        return f"{max(seconds, 1)} s"
-    for unit, size in (("min", 60), ("h", 3600)):
-        if seconds < 120 * size:
-            return f"{math.ceil(seconds / size)} {unit}"
-    return f"{math.ceil(seconds / 86400)} days"
-
-
-def _status_words(status: int) -> str:
-    try:
-        return f"{status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return str(status)
-
-
-def check_brave(status: int, headers: Mapping[str, str], body: bytes) -> None:
-    if status == 200:
-        return
-    if status in (401, 403) or (status == 422 and _brave_error_code(body) == "SUBSCRIPTION_TOKEN_INVALID"):
-        raise ToolRefused(
-            "Brave Search refused the Brave API key stored in openOrchestrator (wrong, expired or without an active "
-            "subscription). Web search does not work until the user fixes the key in the settings.",
-            code="invalid_key",
-        )
-    if status == 429:
-        wait = brave_wait_seconds(headers)
-        when = f"searching works again in about {wait_words(wait)}" if wait is not None else "try again later"
-        raise ToolRefused(f"Brave Search rate limit reached; {when}.", code="rate_limited")
-    raise ToolRefused(f"Brave Search could not answer ({_status_words(status)}).", code="search_error")
-
-
-# -- DuckDuckGo's HTML page ------------------------------------------------------------------------------
-
-
-@dataclass
-class _RawHit:
-    href: str
-    title: str = ""
-    snippet: str = ""
-
-
-class DuckDuckGoPage(HTMLParser):
-    """The results of DuckDuckGo's HTML page, as scrapers read it: an `a.result__a` opens a result (its href the link,
-    its text the title), the next `.result__snippet` gives the snippet. A class `anomaly-modal…` is its bot check."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.hits: list[_RawHit] = []
-        self.bot_check = False
-        self._field: str | None = None
-        self._tag = ""
-        self._depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self._field is not None:
-            if tag == self._tag:
-                self._depth += 1  # the same tag nested inside: its end does not close the field
-            return
-        found = dict(attrs)
-        classes = (found.get("class") or "").split()
-        self.bot_check = self.bot_check or any(name.startswith("anomaly-modal") for name in classes)
-        if tag == "a" and "result__a" in classes:
-            self.hits.append(_RawHit(found.get("href") or ""))
-            self._field, self._tag, self._depth = "title", tag, 1
-        elif "result__snippet" in classes and self.hits and not self.hits[-1].snippet:
-            self._field, self._tag, self._depth = "snippet", tag, 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._field is not None and tag == self._tag:
-            self._depth -= 1
-            if self._depth == 0:
-                self._field = None
-
-    def handle_data(self, data: str) -> None:
-        if self._field == "title":
-            self.hits[-1].title += data
-        elif self._field == "snippet":
-            self.hits[-1].snippet += data
-
-
-def _is_duckduckgo(host: str) -> bool:
-    return host == "duckduckgo.com" or host.endswith(".duckduckgo.com")
-
-
-def duckduckgo_target(href: str) -> str | None:
-    """The real URL behind a `//duckduckgo.com/l/?uddg=<percent-encoded URL>` link (or a direct link); None for ads
-    (`duckduckgo.com/y.js?ad_domain=…`) and other links to DuckDuckGo itself."""
-    try:
-        parts = urlsplit(href)
-    except ValueError:
-        return None
-    host = parts.hostname or ""
-    if host and not _is_duckduckgo(host):
-        return citable_url(href)
-    target = parse_qs(parts.query).get("uddg", [""])[0] if parts.path.startswith("/l/") else ""
-    url = citable_url(target)
-    return None if url is None or _is_duckduckgo(urlsplit(url).hostname or "") else url
-
-
-def parse_duckduckgo(page: str, count: int) -> tuple[list[SearchHit], bool]:
-    """The hits (DuckDuckGo ignores any count, so they are cut here) and whether the page was its bot check."""
-    parser = DuckDuckGoPage()
-    parser.feed(page)
-    parser.close()
-    candidates = [
-        (tidy(raw.title, TITLE_CHARS), duckduckgo_target(raw.href), tidy(raw.snippet, SNIPPET_CHARS))
-        for raw in parser.hits
-    ]
-    return _collect(candidates, count), parser.bot_check
-
-
-_DUCKDUCKGO_LIMITED = (
-    "DuckDuckGo is limiting searches from this address right now (it asked for a bot check). Try again later; "
-    "with a Brave Search key in the settings this does not happen."
-)
 
 
 # -- the tool --------------------------------------------------------------------------------------------
@@ -484,14 +241,7 @@ class WebSearchTool:
         form = {"q": query, "kl": settings.duckduckgo_region}
         headers = {"Accept": "text/html", "User-Agent": BROWSER_USER_AGENT}
         answer = await self._exchange(settings, "DuckDuckGo", settings.fallback_url, form=form, headers=headers)
-        if answer.status in (202, 403, 429):
-            raise ToolRefused(_DUCKDUCKGO_LIMITED, code="rate_limited")
-        if answer.status != 200:
-            raise ToolRefused(f"DuckDuckGo could not answer ({_status_words(answer.status)}).", code="search_error")
-        hits, bot_check = parse_duckduckgo(answer.body.decode("utf-8", "replace"), settings.count)
-        if bot_check and not hits:
-            raise ToolRefused(_DUCKDUCKGO_LIMITED, code="rate_limited")
-        return hits
+        return duckduckgo_hits(answer.status, answer.body, settings.count)
 
     async def _exchange(
         self,
