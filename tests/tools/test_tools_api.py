@@ -111,3 +111,26 @@ async def test_a_scout_searches_and_reads_what_it_found(
     assert DEFAULT_KEY not in str(run["log"])
     functions = [entry["function"] for entry in run["log"] if entry.get("tool")]
     assert functions == ["web_search", "web_fetch"]
+
+
+async def test_search_count_and_language_are_settings(
+    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI, search: FakeSearch
+) -> None:
+    search.set_hits(*(Hit(f"Hit {n}", f"https://example.org/{n}", f"Text {n}") for n in range(6)))
+    refused = await client.patch("/api/settings", json={"search_results": 50})
+    error_of(refused, 422, "invalid_input")
+    changed = await client.patch(
+        "/api/settings", json={"search_results": 2, "search_language": "fr", "search_country": "FR"}
+    )
+    assert changed.status_code == 200, changed.text
+    added = await client.post(
+        "/api/providers", json={"type": "brave", "api_key": DEFAULT_KEY, "base_url": search.root_url}
+    )
+    assert added.status_code == 201, added.text
+    bot = await make_bot(client, tools=["web_search"])
+    fake.script(tool_calls([{"name": "web_search", "arguments": {"query": "vélo"}, "id": "s1"}]), text("ok"))
+    await wait_for_run(client, (await client.post(f"/api/bots/{bot['id']}/runs", json={})).json()["id"])
+    call = search.searches[-1]
+    assert (call.params["count"], call.params["search_lang"], call.params["country"]) == ("2", "fr", "FR")
+    found = _results(fake.chat_requests[-1])[0]
+    assert "Hit 1" in found and "Hit 2" not in found

@@ -32,6 +32,11 @@ async def tools_for_run(engine: RunEngine, bot: Bot, log: RunLog) -> ToolUse | N
     options: dict[str, Any] = {}
     if "web_search" in bot.tools:
         await _search_key(engine, secrets, options, log)
+        options["count"] = settings.search_results
+        if settings.search_language:
+            options["search_lang"] = settings.search_language
+        if settings.search_country:
+            options["country"] = settings.search_country
     if engine.config.search_fallback_url:
         options["fallback_url"] = engine.config.search_fallback_url
     context = ToolContext(

@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from openorchestrator.core.tz import is_timezone
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_LANG = re.compile(r"^[a-z]{2}(-[a-z]{2,4})?$")
+_COUNTRY = re.compile(r"^([A-Z]{2}|ALL)$")
 _HOST = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9-]{1,63})*\.?$")
 
 
@@ -46,6 +48,27 @@ class AppSettings(BaseModel):
     budget_monthly_usd: float | None = Field(None, ge=0)
     budget_warn_percent: int = Field(80, ge=1, le=100)
     fetch_allowlist: list[str] = Field(default_factory=list, max_length=100)
+    search_results: int = Field(5, ge=1, le=20, description="Results the web_search tool gives the model.")
+    search_language: str | None = Field(
+        None, description='web_search language, e.g. "de", "en", "fr" (null = the app\'s language)'
+    )
+    search_country: str | None = Field(
+        None, description='web_search region, e.g. "DE", "US", "ALL" (null = from the search language)'
+    )
+
+    @field_validator("search_language")
+    @classmethod
+    def _search_language(cls, value: str | None) -> str | None:
+        if value is not None and not _LANG.match(value):
+            raise ValueError('use a language code such as "de", "en" or "pt-br"')
+        return value
+
+    @field_validator("search_country")
+    @classmethod
+    def _search_country(cls, value: str | None) -> str | None:
+        if value is not None and not _COUNTRY.match(value):
+            raise ValueError('use a two-letter country code such as "DE" or "US", or "ALL"')
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -82,5 +105,10 @@ class AppSettingsUpdate(BaseModel):
     budget_monthly_usd: float | None = None
     budget_warn_percent: int | None = None
     fetch_allowlist: list[str] | None = None
+    search_results: int | None = None
+    search_language: str | None = None
+    search_country: str | None = None
 
-    NULLABLE: ClassVar[frozenset[str]] = frozenset({"quiet_hours", "budget_monthly_usd"})
+    NULLABLE: ClassVar[frozenset[str]] = frozenset(
+        {"quiet_hours", "budget_monthly_usd", "search_language", "search_country"}
+    )
