@@ -231,3 +231,22 @@ def test_serve_on_all_interfaces_without_a_token_refuses(tmp_path: Path) -> None
     assert "OPENORCH_ACCESS_TOKEN" in line, line
     assert "http://" not in result.stdout  # the start banner was never printed
     assert not port_is_open(port)
+
+
+def test_runs_show_tells_output_and_what_was_sent(
+    seeded: tuple[Path, dict[str, str]], tmp_path: Path, cli_fake: FakeOpenAI
+) -> None:
+    data_dir, _ids = seeded
+    env = subprocess_env(data_dir)
+    cli_fake.script_for_model("gpt-4.1-mini", text("3 neue Treffer"))
+    assert cli("run", "Scout", env=env, cwd=tmp_path).returncode == 0
+    run_id = json.loads(cli("runs", "list", "Scout", "--json", env=env, cwd=tmp_path).stdout)[0]["id"]
+
+    shown = cli("runs", "show", run_id, env=env, cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith(f"{run_id}  completed") and "3 neue Treffer" in shown.stdout
+    assert "Sent:\n  App (in_app): sent at " in shown.stdout
+    as_json = json.loads(cli("runs", "show", run_id, "--json", env=env, cwd=tmp_path).stdout)
+    assert as_json["run"]["output"] == "3 neue Treffer" and as_json["notifications"][0]["status"] == "sent"
+    missing = cli("runs", "show", "no-such-run", env=env, cwd=tmp_path)
+    assert "no-such-run" in _one_friendly_line(missing)

@@ -210,6 +210,25 @@ def runs_list(
     _with_services(data_dir, lambda svc: list_rows(svc, bot, limit)).show(as_json)
 
 
+@runs_app.command("show")
+@friendly
+def runs_show(
+    run_id: Annotated[str, typer.Argument(help="The run's id (see `openorch runs list`).")],
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
+) -> None:
+    """One run: its output, its tool calls, and what was sent where."""
+    import json
+
+    from openorchestrator.runs.cli import print_run, show_run
+
+    shown = _with_services(data_dir, lambda svc: show_run(svc, run_id))
+    if as_json:
+        typer.echo(json.dumps(shown, indent=2, ensure_ascii=False, default=str))
+    else:
+        print_run(shown)
+
+
 @db_app.command("upgrade")
 @friendly
 def db_upgrade(data_dir: DataDir = None) -> None:

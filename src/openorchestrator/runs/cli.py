@@ -1,4 +1,4 @@
-"""What `openorch run` and `openorch runs …` do: run a bot in this process, list runs."""
+"""What `openorch run` and `openorch runs …` do: run a bot in this process, list runs, show one run."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from openorchestrator.bots.service import find_bot
 from openorchestrator.cli.table import Listing, local_time, money
-from openorchestrator.db.models import Run
+from openorchestrator.db.models import Channel, Notification, Run
 from openorchestrator.engine.states import Trigger
 from openorchestrator.runs import service
 from openorchestrator.runs.schemas import RunRead
@@ -78,3 +78,53 @@ async def list_rows(svc: Services, bot_ref: str, limit: int) -> Listing:
         for run in runs
     ]
     return Listing([run.model_dump(mode="json") for run in runs], table)
+
+
+async def show_run(svc: Services, run_id: str) -> dict[str, Any]:
+    """One run with its tool calls and what was sent where (`--json`: all of it, as the API has it)."""
+    run = RunRead.model_validate(await svc.engine.get_run(run_id))
+    async with svc.sessionmaker() as session:
+        rows = (
+            await session.execute(
+                select(Notification, Channel.name, Channel.type)
+                .join(Channel, Notification.channel_id == Channel.id)
+                .where(Notification.run_id == run_id)
+                .order_by(Notification.created_at, Notification.id)
+            )
+        ).all()
+    zone = svc.settings.current.timezone
+    sent = [
+        {
+            "channel": f"{name} ({kind})",
+            "status": row.status,
+            "attempts": row.attempts,
+            "sent_at": local_time(row.sent_at, zone) if row.sent_at else None,
+            "error_message": row.error_message,
+        }
+        for row, name, kind in rows
+    ]
+    return {"run": run.model_dump(mode="json"), "notifications": sent}
+
+
+def print_run(shown: dict[str, Any]) -> None:
+    run = shown["run"]
+    status = run["status"] + (f" — {run['error_message']}" if run.get("error_message") else "")
+    typer.echo(f"{run['id']}  {status}")
+    if run.get("output"):
+        typer.echo("")
+        typer.echo(run["output"])
+    calls = [entry for entry in run.get("log") or [] if entry.get("tool") or entry.get("error") == "not_allowed"]
+    if calls:
+        typer.echo("")
+        typer.echo("Tool calls:")
+        for entry in calls:
+            took = f", {entry['duration_ms']} ms" if "duration_ms" in entry else ""
+            typer.echo(f"  {entry['message']} {entry.get('arguments', '')}{took}")
+    if shown["notifications"]:
+        typer.echo("")
+        typer.echo("Sent:")
+        for row in shown["notifications"]:
+            when = f" at {row['sent_at']}" if row["sent_at"] else ""
+            attempts = f", {row['attempts']} attempt{'s' if row['attempts'] != 1 else ''}" if row["attempts"] else ""
+            error = f" — {row['error_message']}" if row["error_message"] else ""
+            typer.echo(f"  {row['channel']}: {row['status']}{when}{attempts}{error}")
