@@ -401,3 +401,36 @@ async def test_one_row_per_run_and_channel(post: Post, hook: WebhookReceiver) ->
         )  # fmt: skip
         with pytest.raises(IntegrityError):
             await session.commit()
+
+
+async def test_a_digest_cut_off_by_a_crash_goes_again_as_the_same_digest(post: Post, hook: WebhookReceiver) -> None:
+    await post.settings(quiet_hours={"start": "12:00", "end": "14:00"})
+    channel = await post.channel("webhook", {"url": hook.url()})
+    bot = await post.bot([(channel["id"], "always", None)])
+    runs = [await post.run(bot["id"], f"{n}: neu") for n in ("Eins", "Zwei")]
+    post.clock.advance(hours=1)  # 14:00 in Berlin
+    ids = [(await post.sent(run["id"]))[channel["id"]]["id"] for run in runs]
+    claimed = await post.svc.dispatcher._claim(ids, "held", "digest-before-the-crash")
+    assert len(claimed) == 2  # as if the process died while sending the digest
+
+    await post.svc.dispatcher.start()  # what a restart does
+    await post.svc.dispatcher.stop()
+    assert await post.pump() == 2
+    (request,) = hook.requests
+    assert request.headers["webhook-id"] == "digest-before-the-crash"
+    assert [item["run_id"] for item in request.json()["items"]] == [run["id"] for run in runs]
+
+
+def test_quiet_hours_ending_in_the_spring_gap_end_at_the_jump() -> None:
+    """23:00–02:30 in Berlin on 29 March 2026: 02:30 does not exist that night (02:00 → 03:00)."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from openorchestrator.notifications.outbox import quiet_until
+
+    berlin = ZoneInfo("Europe/Berlin")
+    ends = quiet_until(datetime(2026, 3, 28, 23, 30, tzinfo=UTC), berlin, ("23:00", "02:30"))  # 00:30 CET
+    assert ends == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)  # 03:00 CEST, the moment of the jump
+    assert quiet_until(datetime(2026, 3, 29, 1, 10, tzinfo=UTC), berlin, ("23:00", "02:30")) is None
+    normal = quiet_until(datetime(2026, 3, 10, 23, 30, tzinfo=UTC), berlin, ("23:00", "07:00"))
+    assert normal == datetime(2026, 3, 11, 6, 0, tzinfo=UTC)

@@ -150,3 +150,56 @@ async def test_a_failure_after_reading_only_may_fall_back(
     fake.script(tool_calls([_call("list_files", "l1")]), server_error(503), text("Fallback answered."))
     run = await _run(client, bot["id"])
     assert run["status"] == "completed" and run["output"] == "Fallback answered.", run
+
+
+async def test_a_run_that_fails_midway_still_counts_what_it_spent(
+    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI
+) -> None:
+    bot = await make_bot(client, tools=["files"], max_model_requests=3)
+    fake.set_default(tool_calls([_call("list_files", "again")], prompt_tokens=1000, completion_tokens=50))
+    run = await _run(client, bot["id"])
+    assert run["error_code"] == "tool_limit"
+    assert (run["tokens_in"], run["tokens_out"]) == (3000, 150) and run["cost_estimate"] > 0
+
+
+async def test_a_budget_stops_the_loop_before_the_request_that_would_go_over(
+    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI
+) -> None:
+    """gpt-4.1-mini: $0.40 per million tokens in. 100,000 tokens in cost $0.04; a second such request would
+    bring the run to $0.08, over the $0.05 a day: the loop stops before sending it."""
+    bot = await make_bot(client, tools=["files"], budget_daily_usd=0.05, max_output_tokens=100)
+    fake.set_default(tool_calls([_call("list_files", "again")], prompt_tokens=100_000, completion_tokens=10))
+    run = await _run(client, bot["id"])
+    assert run["status"] == "failed" and run["error_code"] == "budget_exceeded", run
+    assert len(fake.chat_requests) == 1
+    assert run["cost_estimate"] <= 0.05 and run["tokens_in"] == 100_000
+    assert "Budget fast aufgebraucht" in run["error_message"]
+    assert any(entry.get("error") == "budget" for entry in run["log"])
+
+
+async def test_a_retry_after_a_fallback_wrote_is_not_made(
+    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI, config: Settings
+) -> None:
+    """The first model fails for a passing reason, the fallback writes and then fails: the run ends without the
+    one retry (which would write again)."""
+    bot = await make_bot(client, tools=["files"], fallback_models=["openai:gpt-4.1-nano"])
+    fake.script_for_model("gpt-4.1-mini", server_error(503))
+    fake.script_for_model(
+        "gpt-4.1-nano", tool_calls([_call("append_file", "a1", path="log.md", content="- seen\n")]), server_error(503)
+    )
+    run = await _run(client, bot["id"])
+    assert run["status"] == "failed", run
+    assert len((await client.get(f"/api/bots/{bot['id']}/runs")).json()) == 1
+    assert (config.bot_dir(bot["id"]) / "log.md").read_text() == "- seen\n"
+
+
+async def test_a_brave_key_is_not_a_model(client: httpx2.AsyncClient, credential: dict[str, Any]) -> None:
+    added = await client.post(
+        "/api/providers", params={"validate": "false"}, json={"type": "brave", "api_key": "BSA-placeholder-key"}
+    )
+    assert added.status_code == 201, added.text
+    body = {"name": "X", "prompt": "p", "model": "brave:web"}
+    refused = await client.post("/api/bots", json=body)
+    assert refused.status_code == 422 and "not an AI model" in refused.text
+    non_ascii = await client.post("/api/providers/validate", json={"type": "brave", "api_key": "BSAé12345"})
+    assert non_ascii.status_code == 422, non_ascii.text

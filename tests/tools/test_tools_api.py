@@ -134,3 +134,17 @@ async def test_search_count_and_language_are_settings(
     assert (call.params["count"], call.params["search_lang"], call.params["country"]) == ("2", "fr", "FR")
     found = _results(fake.chat_requests[-1])[0]
     assert "Hit 1" in found and "Hit 2" not in found
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        {"fetch_allowlist": ["10.0.0.300"]},
+        {"fetch_allowlist": ["1.2.3.4.5"]},
+        {"quiet_hours": {"start": "23:00", "end": "23:59\n"}},
+        {"search_language": "de\n"},
+        {"search_country": "DE\n"},
+    ],
+)
+async def test_settings_the_tools_could_not_use_are_refused(client: httpx2.AsyncClient, patch: dict[str, Any]) -> None:
+    error_of(await client.patch("/api/settings", json=patch), 422, "invalid_input")

@@ -23,7 +23,7 @@ from openorchestrator.core.tz import is_timezone
 from openorchestrator.db.models import Bot, ProviderCredential, Run
 from openorchestrator.errors import InvalidInput, NotFound
 from openorchestrator.providers.service import offers_model, unknown_model_reason
-from openorchestrator.providers.types import split_model
+from openorchestrator.providers.types import PROVIDERS, ProviderType, split_model
 from openorchestrator.schedules.fires import anchor
 
 
@@ -176,6 +176,8 @@ def _check_model(field: str, model: str, credentials: dict[str, ProviderCredenti
     if credential is None:
         known = ", ".join(sorted(credentials)) or "none yet"
         raise InvalidInput(field, f"no AI provider named {credential_name!r} is set up (set up: {known})")
+    if not PROVIDERS[ProviderType(credential.type)].is_llm:
+        raise InvalidInput(field, f"{credential_name!r} is a key for a tool (web search), not an AI model")
     if not offers_model(credential, model_name):
         raise InvalidInput(field, unknown_model_reason(credential, model_name))
 

@@ -50,6 +50,10 @@ RUN_ERRORS: dict[str, dict[Language, str]] = {
         "de": "Budget erreicht — der Bot wurde pausiert.",
         "en": "Budget reached — the bot was paused.",
     },
+    "budget_stopped": {
+        "de": "Budget fast aufgebraucht — der Lauf wurde vor der nächsten Anfrage an das Modell gestoppt.",
+        "en": "Budget almost used up — the run was stopped before its next model request.",
+    },
     "config_error": {
         "de": "Einstellung fehlt: {detail}",
         "en": "Setting missing: {detail}",

@@ -187,6 +187,8 @@ class BudgetVerdict:
     """Only when the run is allowed: budgets it brings to their warn percent, first time this period."""
     unpriced: bool = False
     """No price is known for the run's model: the check could not count what the run itself will cost."""
+    headroom_usd: Decimal | None = None
+    """The least room any budget has left before this run (runs in flight counted); None without budgets."""
 
     @property
     def allowed(self) -> bool:
@@ -233,7 +235,8 @@ def check_budgets(
         if budget.limit_usd > 0 and (budget.spent_usd + projected_extra) * 100 >= budget.limit_usd * warn_percent
     ]
     warnings = _not_yet_warned(session, bot.id, crossing) if crossing else []
-    return BudgetVerdict(worst_case_usd=worst_case, warnings=warnings, unpriced=unpriced)
+    headroom = min((budget.limit_usd - budget.spent_usd for budget in budgets), default=None)
+    return BudgetVerdict(worst_case_usd=worst_case, warnings=warnings, unpriced=unpriced, headroom_usd=headroom)
 
 
 def _with_in_flight(budget: Budget, bot_usd: Decimal, all_usd: Decimal) -> Budget:

@@ -12,6 +12,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,7 @@ from openorchestrator.engine.budget import (
     BudgetVerdict,
     record_budget_events,
     record_event,
+    worst_case_cost,
 )
 from openorchestrator.engine.context import BotContext, build_context, read_notes
 from openorchestrator.engine.runlog import RunLog
@@ -44,6 +46,7 @@ from openorchestrator.providers.types import (
     load_sdks,
 )
 from openorchestrator.schedules.fires import FireOutcome, record_fire_outcome
+from openorchestrator.tools.loop import BudgetGuard, ToolUse
 
 if TYPE_CHECKING:
     from openorchestrator.engine.runner import RunEngine
@@ -61,6 +64,8 @@ class Outcome:
     """Credentials that failed for a reason their owner must fix (invalid key, no credit): id → error code."""
     budget: BudgetVerdict | None = None
     """Set when a budget refused the run: the bot is paused and the event recorded when the run ends."""
+    tools: ToolUse | None = None
+    """The run's tools: what they spent counts also when the run did not complete."""
 
 
 FALLBACK_CODES = frozenset(
@@ -189,14 +194,16 @@ class Executor:
     ) -> tuple[Completion, ModelTarget]:
         """Ask the bot's model; on a provider-side failure, its fallback models in order."""
         context = await self._context(started, log)
-        tools = await tools_for_run(self._engine, started.bot, log)
+        tools = outcome.tools = await tools_for_run(self._engine, started.bot, log)
         extra: dict[str, Any] = {"tools": tools} if tools is not None else {}
         first: ProviderFailure | None = None
         for index, candidate in enumerate(candidates):
             if isinstance(candidate, ProviderFailure):
                 log.warning(f"Model skipped: {candidate.detail}", error_code=candidate.code)
                 continue
-            await self._within_budget(started, candidate, context, log, outcome)
+            verdict = await self._within_budget(started, candidate, context, log, outcome)
+            if tools is not None:
+                tools.budget_guard = self._budget_guard(started.bot, candidate, verdict)
             try:
                 await load_sdks(candidate.type)
                 completion = await self._engine.gateway.complete(
@@ -204,17 +211,14 @@ class Executor:
                 )
             except ProviderFailure as failure:
                 failure.target = failure.target or candidate
-                if tools is not None and tools.acted and failure.transient:
-                    log.warning("Not retried: the bot's tools already changed files in this run.")
-                    failure.transient = False
                 first = first or failure
                 if failure.code in CREDENTIAL_CODES:
                     outcome.credential_errors[candidate.credential_id] = failure.code
                 if not self._may_fall_back(failure, started.run.attempt) or index == len(candidates) - 1:
-                    raise first from None
+                    raise _final(first, tools, log) from None
                 if tools is not None and tools.acted:  # another model would write the same files again
                     log.warning(f"{candidate.label} failed ({failure.code}) after its tools changed files: no fallback")
-                    raise failure from None
+                    raise _final(failure, tools, log) from None
                 log.warning(
                     f"{candidate.label} failed ({failure.code}): asking the next fallback model.",
                     error_code=failure.code,
@@ -225,6 +229,23 @@ class Executor:
                 log.info(f"Answered by fallback model {candidate.label}.", fallback_index=index)
             return completion, candidate
         raise first or ProviderFailure("config_error", "no usable model")
+
+    def _budget_guard(self, bot: Bot, target: ModelTarget, verdict: BudgetVerdict | None) -> BudgetGuard | None:
+        """Stop a run with tools before a request that could go over a budget: what it has spent so far plus a
+        request as large as its last one, with the full output allowance, must fit the room the budgets had
+        left. Tool results can make the next request larger still; the next run's check then counts it."""
+        if verdict is None or verdict.headroom_usd is None:
+            return None
+        room, cap = verdict.headroom_usd, self._output_cap(bot)
+
+        def price(tokens_in: int, tokens_out: int | None) -> Decimal | None:
+            return worst_case_cost(target.type, target.model_name, target.base_url, tokens_in, tokens_out)
+
+        def stop(tokens_in: int, tokens_out: int, last_tokens_in: int) -> bool:
+            spent, upcoming = price(tokens_in, tokens_out), price(last_tokens_in, cap)
+            return spent is not None and upcoming is not None and spent + upcoming > room
+
+        return stop
 
     def _output_cap(self, bot: Bot) -> int | None:
         """The bot's answer limit; under a budget never unlimited, so the priced worst case is a real bound."""
@@ -240,12 +261,12 @@ class Executor:
 
     async def _within_budget(
         self, started: Started, target: ModelTarget, context: BotContext, log: RunLog, outcome: Outcome
-    ) -> None:
+    ) -> BudgetVerdict | None:
         """Before any tokens are spent: would this call's worst case (prompt + max output) exceed a budget?"""
         engine, bot = self._engine, started.bot
         settings = engine.settings.current
         if not self._has_budget(bot):
-            return
+            return None
         question = BudgetQuestion(
             bot=bot,
             target=target,
@@ -266,6 +287,7 @@ class Executor:
         if not verdict.allowed:
             outcome.budget = verdict
             raise ProviderFailure("budget_exceeded", verdict.message or "budget exceeded")
+        return verdict
 
     def _may_fall_back(self, failure: ProviderFailure, attempt: int) -> bool:
         return failure.code in FALLBACK_CODES or (failure.code == "rate_limited" and attempt > 1)
@@ -397,10 +419,14 @@ class Executor:
         return updates
 
     def _ending_values(self, started: Started, target: Target, outcome: Outcome, log: RunLog) -> dict[str, Any]:
+        spent = _spent_by_tools(outcome.tools)
+        if outcome.status == RunStatus.COMPLETED and outcome.completion:
+            return _completed_values(outcome.completion, target, started.previous, log) | spent
+        return self._failed_values(started, target, outcome) | spent
+
+    def _failed_values(self, started: Started, target: Target, outcome: Outcome) -> dict[str, Any]:
         language = self._engine.settings.current.language
         bot = started.bot
-        if outcome.status == RunStatus.COMPLETED and outcome.completion:
-            return _completed_values(outcome.completion, target, started.previous, log)
         if outcome.status == RunStatus.TIMEOUT:
             message = run_error_message("timeout", language, seconds=bot.max_runtime_seconds)
             return {"error_code": "timeout", "error_message": message}
@@ -425,6 +451,26 @@ class Executor:
             seconds=bot.max_runtime_seconds,
         )
         return {"error_code": failure.code, "error_message": message}
+
+
+def _spent_by_tools(tools: ToolUse | None) -> dict[str, Any]:
+    """Tokens and cost of every request of a run with tools (all models asked), whatever its ending."""
+    if tools is None or tools.usage is None:
+        return {}
+    tokens_in, tokens_out, cost = tools.usage
+    return {
+        "tokens_in": tokens_in,
+        "tokens_out": tokens_out,
+        "cost_estimate": float(cost) if cost is not None else None,
+    }
+
+
+def _final(failure: ProviderFailure, tools: ToolUse | None, log: RunLog) -> ProviderFailure:
+    """The failure a run ends with; not retried once its tools changed files (the retry would change them again)."""
+    if tools is not None and tools.acted and failure.transient:
+        log.warning("Not retried: the bot's tools already changed files in this run.")
+        failure.transient = False
+    return failure
 
 
 def _completed_values(completion: Completion, target: Target, previous: Previous | None, log: RunLog) -> dict[str, Any]:

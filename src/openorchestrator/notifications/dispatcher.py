@@ -130,14 +130,17 @@ class Dispatcher:
         return sent
 
     # -- sending ---------------------------------------------------------------------------------------
-    async def _claim(self, ids: list[str], status: str) -> list[Notification]:
+    async def _claim(self, ids: list[str], status: str, digest_id: str | None = None) -> list[Notification]:
         async with self.sessionmaker() as session:
             claimed: list[str] = []
+            values: dict[str, Any] = {"status": "sending", "attempts": Notification.attempts + 1}
+            if digest_id is not None:
+                values["digest_id"] = digest_id
             for notification_id in ids:
                 moved = await session.execute(
                     update(Notification)
                     .where(Notification.id == notification_id, Notification.status == status)
-                    .values(status="sending", attempts=Notification.attempts + 1)
+                    .values(**values)
                 )
                 if moved.rowcount == 1:  # type: ignore[attr-defined]
                     claimed.append(notification_id)
@@ -276,17 +279,18 @@ class Dispatcher:
         async with self.sessionmaker() as session:
             held = (
                 await session.execute(
-                    select(Notification.id, Notification.channel_id)
+                    select(Notification.id, Notification.channel_id, Notification.digest_id)
                     .where(Notification.status == "held", Notification.next_attempt_at <= now)
                     .order_by(Notification.id)
                 )
             ).all()
-        by_channel: dict[str, list[str]] = {}
-        for notification_id, channel_id in held:
-            by_channel.setdefault(channel_id, []).append(notification_id)
+        batches: dict[tuple[str, str | None], list[str]] = {}
+        for notification_id, channel_id, digest_id in held:  # a digest tried before keeps its rows and its id
+            batches.setdefault((channel_id, digest_id), []).append(notification_id)
         sent = 0
-        for channel_id, ids in by_channel.items():
-            rows = await self._claim(ids, "held")
+        for (channel_id, digest_id), ids in batches.items():
+            digest_id = digest_id or f"digest-{ids[0]}"
+            rows = await self._claim(ids, "held", digest_id)
             if not rows:
                 continue
             async with self.sessionmaker() as session:
@@ -299,9 +303,7 @@ class Dispatcher:
             message = (
                 messages[0]
                 if len(messages) == 1
-                else render.render_digest(
-                    messages, language=language, zone=self._zone(), at=now, delivery_id=f"digest-{rows[0].id}"
-                )
+                else render.render_digest(messages, language=language, zone=self._zone(), at=now, delivery_id=digest_id)
             )
             error = await self._send(channel, message)
             await self._finish(rows, channel, error, back="held")
@@ -332,14 +334,15 @@ class Dispatcher:
         async with self.sessionmaker() as session:
             stuck = (
                 await session.execute(
-                    select(Notification.id, Channel.type)
+                    select(Notification.id, Channel.type, Notification.digest_id)
                     .join(Channel, Notification.channel_id == Channel.id)
                     .where(Notification.status == "sending")
                 )
             ).all()
-            for notification_id, channel_type in stuck:
-                values = (
-                    {"status": "pending", "next_attempt_at": self.clock.now()}
+            for notification_id, channel_type, digest_id in stuck:
+                values: dict[str, Any] = (
+                    # a webhook goes again with the same id: its digest as that digest, the rest one by one
+                    {"status": "held" if digest_id else "pending", "next_attempt_at": self.clock.now()}
                     if channel_type == "webhook"
                     else {"status": "failed", "error_message": _INTERRUPTED[language]}
                 )

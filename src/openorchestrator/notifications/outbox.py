@@ -9,7 +9,7 @@ when the window ends), `sending` (claimed by the dispatcher), `sent` or `failed`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -51,8 +51,21 @@ def quiet_until(now: datetime, zone: ZoneInfo, window: tuple[str, str] | None) -
     day = local.date()
     if crosses and clock >= start:
         day = day + timedelta(days=1)
-    ends = datetime.combine(day, end, tzinfo=zone)
-    return ends.astimezone(now.tzinfo)
+    return _first_instant_at(day, end, zone).astimezone(now.tzinfo)
+
+
+def _first_instant_at(day: date, wall: time, zone: ZoneInfo) -> datetime:
+    """The first moment of `day` whose wall clock in `zone` reads `wall` or later. Normally `wall` itself; when
+    the clocks jump forward over it (02:30 on a spring day in Berlin), the moment of the jump (03:00), not an
+    hour after it."""
+    moment = datetime.combine(day, wall, tzinfo=zone).astimezone(UTC)
+    for _ in range(180):  # gaps are at most two hours (Lord Howe: 30 min; a few zones once skipped 2 h)
+        earlier = moment - timedelta(minutes=1)
+        local = earlier.astimezone(zone)
+        if local.date() != day or local.time().replace(tzinfo=None) < wall:
+            break
+        moment = earlier
+    return moment
 
 
 def _links(session: Session, bot_id: str) -> list[tuple[str, str, str, str]]:

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from openorchestrator.providers.adapters import build_model
 from openorchestrator.providers.types import Completion, ModelTarget, ProviderFailure, load_sdks
+from openorchestrator.tools.loop import BudgetStop
 
 if TYPE_CHECKING:
-    from pydantic_ai import Agent
+    from pydantic_ai import Agent, RunContext
 
     from openorchestrator.tools.loop import ToolUse
 
@@ -65,9 +66,14 @@ class PydanticAIGateway:
                 result = await agent.run(user, instructions=system, model_settings=settings or None, **extra)  # type: ignore[arg-type]
             except AgentRunError as exc:
                 raise classify(exc, tools) from exc
+            except BudgetStop as stop:
+                failure = ProviderFailure("budget_exceeded", str(stop))
+                failure.wording = "budget_stopped"
+                raise failure from None
             finally:
                 if tools is not None:
                     tools.note_refused(_tool_calls(messages))
+                    tools.add_usage(_usage_of(messages))
         usage = result.usage
         cost = usage.cost if isinstance(usage.cost, Decimal) else None
         return Completion(
@@ -120,7 +126,8 @@ def _tool_options(tools: ToolUse) -> dict[str, Any]:
     from pydantic_ai.usage import UsageLimits
 
     def bound(name: str) -> Callable[..., Awaitable[str]]:
-        async def call(**arguments: Any) -> str:
+        async def call(ctx: RunContext[None], **arguments: Any) -> str:
+            tools.check_budget(ctx.usage.input_tokens, ctx.usage.output_tokens, _last_input_tokens(ctx.messages))
             return await tools.call(name, arguments)
 
         return call
@@ -131,6 +138,7 @@ def _tool_options(tools: ToolUse) -> dict[str, Any]:
             name=name,
             description=function.description,
             json_schema=function.parameters,
+            takes_ctx=True,
             sequential=True,  # one call at a time: file edits in one answer apply in order, the log reads in order
         )
         for name, (_, function) in tools.functions.items()
@@ -140,6 +148,32 @@ def _tool_options(tools: ToolUse) -> dict[str, Any]:
         "usage_limits": UsageLimits(request_limit=tools.max_requests),
         "retries": tools.max_requests,
     }
+
+
+def _last_input_tokens(messages: list[Any]) -> int:
+    from pydantic_ai.messages import ModelResponse
+
+    responses = [message for message in messages if isinstance(message, ModelResponse)]
+    return responses[-1].usage.input_tokens if responses else 0
+
+
+def _usage_of(messages: list[Any]) -> tuple[int, int, Decimal | None]:
+    """Tokens and cost of every response in a run's messages: what a run that failed midway has spent."""
+    from pydantic_ai.messages import ModelResponse
+
+    tokens_in = tokens_out = 0
+    cost: Decimal | None = Decimal(0)
+    for message in messages:
+        if not isinstance(message, ModelResponse):
+            continue
+        tokens_in += message.usage.input_tokens
+        tokens_out += message.usage.output_tokens
+        try:
+            price = message.cost().total_price
+        except Exception:  # no price known for this model (LookupError, ValueError, …): never guess
+            price = None
+        cost = cost + price if cost is not None and price is not None else None
+    return tokens_in, tokens_out, cost
 
 
 def _tool_calls(messages: list[Any]) -> list[tuple[str, Any]]:

@@ -35,6 +35,8 @@ def _clean_key(value: str | None) -> str | None:
         raise ValueError("is empty")
     if any(ch.isspace() for ch in value):
         raise ValueError("contains spaces or line breaks; paste the key alone")
+    if not value.isascii() or not value.isprintable():
+        raise ValueError("contains characters no API key has (only letters, digits and signs); paste the key again")
     return value
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from typing import ClassVar, Literal
 
@@ -10,10 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from openorchestrator.core.tz import is_timezone
 
-_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_LANG = re.compile(r"^[a-z]{2}(-[a-z]{2,4})?$")
-_COUNTRY = re.compile(r"^([A-Z]{2}|ALL)$")
-_HOST = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9-]{1,63})*\.?$")
+_HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+_LANG = re.compile(r"[a-z]{2}(-[a-z]{2,4})?")
+_COUNTRY = re.compile(r"[A-Z]{2}|ALL")
+_HOST = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9-]{1,63})*\.?")
 
 
 class QuietHours(BaseModel):
@@ -25,7 +24,7 @@ class QuietHours(BaseModel):
     @field_validator("start", "end")
     @classmethod
     def _hhmm(cls, value: str) -> str:
-        if not _HHMM.match(value):
+        if not _HHMM.fullmatch(value):
             raise ValueError("use HH:MM in 24-hour time, e.g. 23:00")
         return value
 
@@ -59,14 +58,14 @@ class AppSettings(BaseModel):
     @field_validator("search_language")
     @classmethod
     def _search_language(cls, value: str | None) -> str | None:
-        if value is not None and not _LANG.match(value):
+        if value is not None and not _LANG.fullmatch(value):
             raise ValueError('use a language code such as "de", "en" or "pt-br"')
         return value
 
     @field_validator("search_country")
     @classmethod
     def _search_country(cls, value: str | None) -> str | None:
-        if value is not None and not _COUNTRY.match(value):
+        if value is not None and not _COUNTRY.fullmatch(value):
             raise ValueError('use a two-letter country code such as "DE" or "US", or "ALL"')
         return value
 
@@ -80,13 +79,15 @@ class AppSettings(BaseModel):
     @field_validator("fetch_allowlist")
     @classmethod
     def _hosts(cls, values: list[str]) -> list[str]:
+        """Checked by the same parser `web_fetch` uses, so what is saved is what the tool understands."""
+        from openorchestrator.tools.netguard import Allowlist
+
         for value in values:
             try:
-                ipaddress.ip_network(value, strict=False)
+                Allowlist.parse([value])
             except ValueError:
-                if not _HOST.match(value):
-                    raise ValueError(f"{value!r} is neither a host name nor an IP address or CIDR") from None
-        return values
+                raise ValueError(f"{value!r} is neither a host name nor an IP address or CIDR") from None
+        return [value.strip() for value in values]
 
 
 class AppSettingsUpdate(BaseModel):

@@ -16,11 +16,13 @@ is no such tool, and `note_refused` puts each such attempt into the run log afte
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from openorchestrator.tools import registry
@@ -35,6 +37,12 @@ LOGGED_ARGUMENT_CHARS = 300
 
 Recorder = Callable[[str, str, dict[str, Any]], None]
 """(level, message, fields) → the run log."""
+BudgetGuard = Callable[[int, int, int], bool]
+"""(tokens in so far, tokens out so far, tokens in of the last request) → True to stop before the next request."""
+
+
+class BudgetStop(Exception):
+    """The next model request could go over a budget: the run ends `budget_exceeded` (raised out of the loop)."""
 
 
 @dataclass
@@ -46,10 +54,20 @@ class ToolUse:
     context: ToolContext
     max_requests: int
     record: Recorder
+    budget_guard: BudgetGuard | None = None
+    """Asked before each round of tool calls (so before the next model request): whether to stop (engine)."""
+    usage: tuple[int, int, Decimal | None] | None = None
+    """(tokens in, tokens out, cost) of every response of the run so far, also when it failed (gateway)."""
     calls: int = 0
     acted: bool = False
     """A call that changes state succeeded: repeating the run (fallback model, retry) would repeat it."""
     refused: list[str] = field(default_factory=list)
+
+    def check_budget(self, tokens_in: int, tokens_out: int, last_tokens_in: int) -> None:
+        """Before tool results go back to the model: stop if the request they make could go over a budget."""
+        if self.budget_guard is not None and self.budget_guard(tokens_in, tokens_out, last_tokens_in):
+            self.record("warning", "Stopped: the next model request could go over a budget.", {"error": "budget"})
+            raise BudgetStop("the next model request could go over a budget")
 
     async def call(self, function_name: str, arguments: dict[str, Any]) -> str:
         tool_name, function = self.functions[function_name]
@@ -58,6 +76,16 @@ class ToolUse:
         error: str | None = None
         try:
             result = await function.call(self.context, arguments)
+        except asyncio.CancelledError:  # the run's time limit or a cancel: still say what was under way
+            cut: dict[str, Any] = {
+                "tool": tool_name,
+                "function": function_name,
+                "arguments": _shown(arguments),
+                "error": "cancelled",
+            }
+            cut["duration_ms"] = int((time.perf_counter() - started) * 1000)
+            self.record("warning", f"Tool call {function_name} cut off.", cut)
+            raise
         except ToolRefused as refused:
             error = refused.code
             result = f"refused ({refused.code}): {refused.message}"
@@ -81,8 +109,23 @@ class ToolUse:
             self.record("warning", f"Tool call {function_name} refused ({error}).", fields | {"error": error})
         return result
 
+    def add_usage(self, usage: tuple[int, int, Decimal | None]) -> None:
+        """Add one model call's spending (a fallback model's call adds to the first one's)."""
+        if self.usage is None:
+            self.usage = usage
+            return
+        tokens_in, tokens_out, cost = self.usage
+        more_cost = usage[2]
+        total = cost + more_cost if cost is not None and more_cost is not None else None
+        self.usage = (tokens_in + usage[0], tokens_out + usage[1], total)
+
     def note_refused(self, called: Iterable[tuple[str, Any]]) -> None:
         """Calls the model made to functions it was not given (seen in the run's messages), into the run log."""
+        called = list(called)
+        unread = sum(name in self.functions for name, _ in called) - self.calls
+        if unread > 0:  # pydantic-ai answered these itself: their arguments were not readable JSON
+            message = f"{unread} tool call(s) with arguments that could not be read."
+            self.record("warning", message, {"error": "bad_arguments"})
         for name, arguments in called:
             if name in self.functions:
                 continue

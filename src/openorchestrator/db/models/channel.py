@@ -69,6 +69,9 @@ class Notification(Base):
     error_message: Mapped[str | None] = mapped_column(Text)
     subject: Mapped[str] = mapped_column(Text, default="")
     """The one-line gist, also what the in-app feed shows."""
+    digest_id: Mapped[str | None] = mapped_column(String(40))
+    """Set when the row goes out in a quiet-hours digest: the digest's delivery id, the same on every attempt
+    (also after a crash), so a webhook receiver can tell a repeat."""
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     """In-app feed only: when the user saw it."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

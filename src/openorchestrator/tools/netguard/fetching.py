@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
+from openorchestrator.core import tls
 from openorchestrator.tools.base import ToolRefused
 from openorchestrator.tools.netguard.addresses import Allowlist
 from openorchestrator.tools.netguard.checking import CONNECT_TIMEOUT_SECONDS, Resolver, Target, check_url
@@ -136,7 +137,7 @@ async def _exchange(target: Target, headers: Mapping[str, str], plan: _Plan) -> 
     timeouts = httpx2.Timeout(None, connect=plan.connect_timeout)  # `fetch` bounds the rest as a whole
     with _plain_words(target):
         async with httpx2.AsyncClient(
-            timeout=timeouts, follow_redirects=False, trust_env=False, verify=plan.verify or True
+            timeout=timeouts, follow_redirects=False, trust_env=False, verify=plan.verify or tls.default_context()
         ) as client:
             response = await _send(client, target, headers)
             try:

@@ -45,6 +45,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from openorchestrator.core import tls
 from openorchestrator.tools import registry
 from openorchestrator.tools.base import ToolContext, ToolFunction, ToolRefused
 from openorchestrator.tools.search.brave import BRAVE_URL, USER_AGENT, parse_brave
@@ -261,7 +262,11 @@ class WebSearchTool:
             async with (
                 asyncio.timeout(settings.timeout_seconds),
                 httpx2.AsyncClient(
-                    timeout=settings.timeout_seconds, follow_redirects=False, trust_env=False, transport=self._transport
+                    timeout=settings.timeout_seconds,
+                    follow_redirects=False,
+                    trust_env=False,
+                    transport=self._transport,
+                    verify=tls.default_context(),
                 ) as http,
                 http.stream("POST" if form else "GET", url, params=params, data=form, headers=headers) as response,
             ):
