@@ -434,3 +434,24 @@ def test_quiet_hours_ending_in_the_spring_gap_end_at_the_jump() -> None:
     assert quiet_until(datetime(2026, 3, 29, 1, 10, tzinfo=UTC), berlin, ("23:00", "02:30")) is None
     normal = quiet_until(datetime(2026, 3, 10, 23, 30, tzinfo=UTC), berlin, ("23:00", "07:00"))
     assert normal == datetime(2026, 3, 11, 6, 0, tzinfo=UTC)
+
+
+async def test_an_event_committed_behind_the_mark_is_still_sent(post: Post, hook: WebhookReceiver) -> None:
+    """Another process made the event's id first but committed it after a newer one was already handled."""
+    from openorchestrator.core.ids import new_id
+    from openorchestrator.engine.budget import record_event
+
+    channel = await post.channel("webhook", {"url": hook.url()})
+    bot = await post.bot([(channel["id"], "on_error", None)])
+    late_id = new_id()  # made first …
+    async with post.svc.sessionmaker() as session:
+        record_event(session, "bot_stale", "newer", bot_id=bot["id"], now=post.clock.now())
+        await session.commit()
+    await post.pump()  # … the newer one is handled and marked
+    async with post.svc.sessionmaker() as session:
+        event = record_event(session, "bot_stale", "late", bot_id=bot["id"], now=post.clock.now())
+        event.id = late_id  # … and committed only now, behind the mark
+        await session.commit()
+    await post.pump()
+    await post.pump()
+    assert sorted(request.json()["message"] for request in hook.requests) == ["late", "newer"]

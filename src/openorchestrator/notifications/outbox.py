@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from openorchestrator.core.i18n import Language
@@ -21,6 +21,7 @@ from openorchestrator.core.ids import new_id
 from openorchestrator.db.models import IN_APP_CHANNEL_ID, Bot, BotChannel, Channel, Event, Notification
 from openorchestrator.notifications import render, rules
 
+LATE_EVENTS = timedelta(minutes=10)
 DEFAULT_IN_APP = ("always", "short")
 """A bot without an explicit link to the in-app feed tells it about every finished run."""
 DEFAULT_FORMATS = {"telegram": "short", "email": "full", "webhook": "full", "apprise": "short", "in_app": "short"}
@@ -112,10 +113,14 @@ def plan_for_run(session: Session, run: render.RunFacts, bot: Bot, policy: Quiet
 
 
 def plan_for_events(session: Session, after_id: str | None, policy: QuietPolicy, limit: int = 200) -> str | None:
-    """Rows for events recorded after `after_id` (ids grow with time); the id of the last event looked at."""
-    query = select(Event).order_by(Event.id).limit(limit)
+    """Rows for events recorded after `after_id` (ids grow with time); the id of the last event looked at.
+
+    Ids are made before their transaction commits, so an event of another process can appear behind the mark:
+    events of the last `LATE_EVENTS` without any notification yet are looked at again."""
+    unplanned = ~select(Notification.id).where(Notification.event_id == Event.id).exists()
+    query = select(Event).where(unplanned).order_by(Event.id).limit(limit)
     if after_id is not None:
-        query = query.where(Event.id > after_id)
+        query = query.where(or_(Event.id > after_id, Event.created_at >= policy.now - LATE_EVENTS))
     events = list(session.scalars(query))
     if not events:
         return after_id
@@ -152,7 +157,7 @@ def plan_for_events(session: Session, after_id: str | None, policy: QuietPolicy,
                     event_id=event.id,
                 )
             )
-    return events[-1].id
+    return max(after_id or "", events[-1].id) or None
 
 
 def event_facts(event: Event, bot_name: str | None) -> render.EventFacts:
