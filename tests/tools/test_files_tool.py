@@ -472,3 +472,20 @@ def test_the_tool_offers_five_functions_with_strict_schemas() -> None:
     assert schemas["read_file"]["required"] == schemas["delete_file"]["required"] == ["path"]
     assert tool.settings()["max_file_bytes"] == 256 * 1024
     assert tool.settings()["suffixes"] == sorted(TEXT_SUFFIXES)
+
+
+async def test_a_write_cut_off_by_a_crash_leaves_nothing_that_counts(tmp_path: Path) -> None:
+    """A temporary file of an interrupted write is not a note, not listed, not counted; an old one is removed."""
+    import os
+    import time
+
+    context = ToolContext(bot_id="b1", bot_dir=tmp_path / "bots" / "b1")
+    await call(context, "write_file", path="notes.md", content="hi")
+    fresh, stale = context.bot_dir / ".oo-write-fresh.tmp", context.bot_dir / ".oo-write-stale.tmp"
+    fresh.write_bytes(b"x" * 100)
+    stale.write_bytes(b"x" * 100)
+    old = time.time() - 7200
+    os.utime(stale, (old, old))
+    listed = await call(context, "list_files")
+    assert ".oo-write" not in listed and "notes.md" in listed
+    assert fresh.exists() and not stale.exists()

@@ -28,6 +28,7 @@ import os
 import re
 import secrets
 import stat
+import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 _TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 _TEMP_PREFIX = ".oo-write-"
+LEFTOVER_SECONDS = 3600
 _FORBIDDEN = frozenset('\\/:*?"<>|%')
 _DRIVE = re.compile(r"[A-Za-z]:")
 
@@ -259,6 +261,13 @@ def atomic_write(parent_fd: int, name: str, data: bytes) -> None:
     os.fsync(parent_fd)  # the rename itself survives a crash only once the folder is synced
 
 
+def _clear_leftover(dir_fd: int, name: str, info: os.stat_result) -> None:
+    """Remove a temporary file an interrupted write left behind (an hour old: no write takes that long)."""
+    if time.time() - info.st_mtime > LEFTOVER_SECONDS:
+        with contextlib.suppress(OSError):
+            os.unlink(name, dir_fd=dir_fd)
+
+
 @dataclass(frozen=True)
 class Entry:
     parts: tuple[str, ...]
@@ -275,7 +284,9 @@ def scan(dir_fd: int, prefix: tuple[str, ...] = ()) -> Iterator[Entry]:
             info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
         except FileNotFoundError:
             continue
-        if stat.S_ISREG(info.st_mode):
+        if stat.S_ISREG(info.st_mode) and name.startswith(_TEMP_PREFIX):
+            _clear_leftover(dir_fd, name, info)  # not a note: a write cut off by a crash
+        elif stat.S_ISREG(info.st_mode):
             yield Entry((*prefix, name), info.st_size, info.st_mtime)
         elif stat.S_ISDIR(info.st_mode) and len(prefix) < MAX_DEPTH:
             try:
