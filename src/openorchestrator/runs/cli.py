@@ -110,6 +110,17 @@ def print_run(shown: dict[str, Any]) -> None:
     run = shown["run"]
     status = run["status"] + (f" — {run['error_message']}" if run.get("error_message") else "")
     typer.echo(f"{run['id']}  {status}")
+    figures = []
+    if run.get("duration_ms") is not None:
+        figures.append(f"{run['duration_ms'] / 1000:.1f} s")
+    if run.get("tokens_in") is not None:
+        figures.append(f"{run['tokens_in']:,} / {run.get('tokens_out') or 0:,} tokens")
+    if run.get("cost_estimate") is not None:
+        figures.append(
+            f"${run['cost_estimate']:.5f}" if run["cost_estimate"] < 0.01 else f"${run['cost_estimate']:.2f}"
+        )
+    if figures:
+        typer.echo(" · ".join(figures))
     if run.get("output"):
         typer.echo("")
         typer.echo(run["output"])
