@@ -15,7 +15,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Iterator, Sequence
+import time
+from collections.abc import AsyncIterator, Awaitable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,14 @@ def line(label: str, s: Stats, width: int = 44) -> str:
 def verdict(value: float, aim: float, *, higher_is_better: bool = False) -> str:
     ok = value >= aim if higher_is_better else value <= aim
     return "meets aim" if ok else "MISSES aim"
+
+
+async def timed(label: str, work: Awaitable[Any]) -> Any:
+    """Await `work` and print how long it took (a bench's parts, as they finish)."""
+    t0 = time.perf_counter()
+    result = await work
+    print(f"   {label}: {time.perf_counter() - t0:.1f} s", flush=True)
+    return result
 
 
 def header(title: str) -> None:

@@ -49,10 +49,10 @@ import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections import Counter  # noqa: E402
-from collections.abc import Awaitable, Callable  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
 
-from _common import BENCH_KEY, BOT_INPUT, MODEL, ZeroGateway, header, open_bench, stats  # noqa: E402
+from _common import BENCH_KEY, BOT_INPUT, MODEL, ZeroGateway, header, open_bench, stats, timed  # noqa: E402
 from scheduler_fires import idle_servers  # noqa: E402
 from tests.support.smtp_server import ReceivedMail, SmtpServer  # noqa: E402
 from tests.support.webhook_receiver import ReceivedRequest, Reply, WebhookReceiver, _Handler  # noqa: E402
@@ -581,13 +581,6 @@ def report_part3(args: argparse.Namespace, res: dict[str, dict[str, Any]]) -> No
 
 
 # -- main ----------------------------------------------------------------------------------------------------
-async def timed(label: str, work: Awaitable[Any]) -> Any:
-    t0 = time.perf_counter()
-    result = await work
-    print(f"   {label}: {time.perf_counter() - t0:.1f} s", flush=True)
-    return result
-
-
 async def main(args: argparse.Namespace) -> None:
     header("notification path: outbox cost, dispatcher delivery latency and throughput, idle server")
     p1 = await timed("part 1 done", outbox_cost(args))

@@ -56,7 +56,7 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping  # noqa: E402
 from html.parser import HTMLParser  # noqa: E402
 from typing import Any  # noqa: E402
 
-from _common import BENCH_KEY, BOT_INPUT, MODEL, bare_messages, header, open_bench, stats  # noqa: E402
+from _common import BENCH_KEY, BOT_INPUT, MODEL, bare_messages, header, open_bench, stats, timed  # noqa: E402
 
 Sample = dict[str, float]
 NOTES = {"seen.md": "- Nike AM90 at 89 EUR\n" * 20, "shops.md": "- https://example.org/shop\n" * 10}
@@ -646,13 +646,6 @@ def report_files(args: argparse.Namespace, r: dict[str, Any]) -> None:
 
 
 # -- main ----------------------------------------------------------------------------------------------------
-async def timed(label: str, work: Awaitable[Any]) -> Any:
-    t0 = time.perf_counter()
-    result = await work
-    print(f"   {label}: {time.perf_counter() - t0:.1f} s", flush=True)
-    return result
-
-
 async def main(args: argparse.Namespace) -> None:
     header("tools: the tool-call loop, web_fetch and its guard, the files tool")
     with tempfile.TemporaryDirectory(prefix="oo-bench-tools-") as tmp_name:

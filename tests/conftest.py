@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -38,13 +39,20 @@ async def services(config: Settings) -> AsyncIterator[Services]:
         await svc.close()
 
 
-@pytest.fixture
-async def client(config: Settings, services: Services) -> AsyncIterator[httpx2.AsyncClient]:
+@contextlib.asynccontextmanager
+async def app_client(config: Settings, services: Services) -> AsyncIterator[httpx2.AsyncClient]:
+    """The app on `services`, started (lifespan) and reached in-process, as a client on http://127.0.0.1:8765."""
     app = create_app(config, services=services)
     async with app.router.lifespan_context(app):
         transport = httpx2.ASGITransport(app=app)
         async with httpx2.AsyncClient(transport=transport, base_url="http://127.0.0.1:8765") as http:
             yield http
+
+
+@pytest.fixture
+async def client(config: Settings, services: Services) -> AsyncIterator[httpx2.AsyncClient]:
+    async with app_client(config, services) as http:
+        yield http
 
 
 @pytest.fixture

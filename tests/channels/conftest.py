@@ -14,11 +14,10 @@ from typing import Any
 
 import httpx2
 import pytest
-from tests.conftest import TEST_KEY, wait_for_run
+from tests.conftest import TEST_KEY, app_client, wait_for_run
 from tests.support.clock import FakeClock
 from tests.support.fake_openai import FakeOpenAI, text
 
-from openorchestrator.app import create_app
 from openorchestrator.config import Settings
 from openorchestrator.services import Services, open_services
 
@@ -88,17 +87,14 @@ def clock() -> FakeClock:
 async def post(tmp_path: Any, fake: FakeOpenAI, clock: FakeClock) -> AsyncIterator[Post]:
     config = Settings(data_dir=tmp_path / "data", retry_delay_seconds=0.05, scheduler=False, _env_file=None)  # type: ignore[call-arg]
     svc = await open_services(config, clock=clock)
-    app = create_app(config, services=svc)
     try:
-        async with app.router.lifespan_context(app):
-            transport = httpx2.ASGITransport(app=app)
-            async with httpx2.AsyncClient(transport=transport, base_url="http://127.0.0.1:8765") as http:
-                response = await http.post(
-                    "/api/providers", json={"type": "openai", "api_key": TEST_KEY, "base_url": fake.base_url}
-                )
-                assert response.status_code == 201, response.text
-                world = Post(svc, http, clock, fake)
-                await world.settings(language="de", timezone="Europe/Berlin")
-                yield world
+        async with app_client(config, svc) as http:
+            response = await http.post(
+                "/api/providers", json={"type": "openai", "api_key": TEST_KEY, "base_url": fake.base_url}
+            )
+            assert response.status_code == 201, response.text
+            world = Post(svc, http, clock, fake)
+            await world.settings(language="de", timezone="Europe/Berlin")
+            yield world
     finally:
         await svc.close()

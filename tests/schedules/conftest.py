@@ -15,11 +15,10 @@ from typing import Any
 
 import httpx2
 import pytest
-from tests.conftest import TEST_KEY
+from tests.conftest import TEST_KEY, app_client
 from tests.support.clock import FakeClock
 from tests.support.fake_openai import FakeOpenAI
 
-from openorchestrator.app import create_app
 from openorchestrator.config import Settings
 from openorchestrator.services import Services, open_services
 
@@ -84,18 +83,15 @@ def clock() -> FakeClock:
 async def world(config: Settings, fake: FakeOpenAI, clock: FakeClock) -> AsyncIterator[World]:
     svc = await open_services(config, clock=clock)
     svc.scheduler.monotonic = clock.monotonic
-    app = create_app(config, services=svc)
     try:
-        async with app.router.lifespan_context(app):
-            transport = httpx2.ASGITransport(app=app)
-            async with httpx2.AsyncClient(transport=transport, base_url="http://127.0.0.1:8765") as http:
-                response = await http.post(
-                    "/api/providers", json={"type": "openai", "api_key": TEST_KEY, "base_url": fake.base_url}
-                )
-                assert response.status_code == 201, response.text
-                world = World(svc, http, clock, fake, config)
-                await world.settings(jitter_seconds=0, language="en")
-                yield world
+        async with app_client(config, svc) as http:
+            response = await http.post(
+                "/api/providers", json={"type": "openai", "api_key": TEST_KEY, "base_url": fake.base_url}
+            )
+            assert response.status_code == 201, response.text
+            world = World(svc, http, clock, fake, config)
+            await world.settings(jitter_seconds=0, language="en")
+            yield world
     finally:
         await svc.close()
 

@@ -43,8 +43,8 @@ registry.register(WeatherTool())
 def _fresh_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     """Load again on next use, into a copy: the built-ins stay registered, what a test adds goes away."""
     registry.load_builtins()
-    monkeypatch.setattr(registry, "_TOOLS", dict(registry._TOOLS))
-    monkeypatch.setattr(registry, "_loaded", False)
+    monkeypatch.setattr(registry.TOOLS, "items", dict(registry.TOOLS.items))
+    monkeypatch.setattr(registry.TOOLS, "loaded", False)
 
 
 @pytest.fixture
