@@ -168,7 +168,7 @@ class Executor:
                 outcome.status = RunStatus.TIMEOUT
             else:
                 log.error("The provider call timed out.")
-                outcome.failure = ProviderFailure("timeout", "timed out", transient=True)
+                outcome.failure = _final(ProviderFailure("timeout", "timed out", transient=True), outcome.tools, log)
         except ProviderFailure as failure:
             log.error(failure.detail, error_code=failure.code, http_status=failure.status)
             outcome.failure = failure
