@@ -7,6 +7,12 @@ wire format of the official `anthropic` SDK: `POST /v1/messages` (plain JSON and
 `last_id`; `limit`, `after_id`, `before_id`) and `GET /v1/models/{id}`, with Anthropic's real error bodies
 `{"type": "error", "error": {"type": ..., "message": ...}, "request_id": ...}`.
 
+Tool use: `tool_use([...])` answers with `tool_use` content blocks and `stop_reason: "tool_use"`; streamed, each
+block is `content_block_start` (input `{}`), `content_block_delta`s of type `input_json_delta` (the first one's
+`partial_json` empty, as Anthropic sends it), `content_block_stop`. As Anthropic does, the fake answers 400 when an
+assistant `tool_use` is not answered by a `tool_result` in the next user message (and the other way round). The
+recorded `AnthropicRequest` shows the `tools` offered and the `tool_results` sent back.
+
 The key is read from `x-api-key` or `Authorization: Bearer` (anthropic 2.x sends the latter). Pass
 `fake.base_url` (`http://127.0.0.1:PORT`, no `/v1`) as `base_url` to `anthropic.AsyncAnthropic` or to
 `pydantic_ai.providers.anthropic.AnthropicProvider`:
@@ -62,6 +68,8 @@ __all__ = [
     "MidStreamErrorReply",
     "Reply",
     "TextReply",
+    "ToolUse",
+    "ToolUseReply",
     "context_too_long",
     "delay",
     "drop",
@@ -75,7 +83,9 @@ __all__ = [
     "permission_denied",
     "rate_limited",
     "server_error",
+    "result_text",
     "text",
+    "tool_use",
 ]
 
 DEFAULT_MODELS: tuple[str, ...] = (
@@ -102,9 +112,48 @@ class MidStreamErrorReply:
     partial: str = ""
 
 
-Reply = TextReply | ErrorReply | MidStreamErrorReply | HangReply | DelayReply | DropReply
-"""Anything `script()` accepts; it also takes a plain `str` (text) or a dict `{"content": ..., "input_tokens": ...,
-"output_tokens": ...}`."""
+@dataclass(frozen=True)
+class ToolUse:
+    """One `tool_use` block: the model calls the function `name` with `input` (a JSON object)."""
+
+    name: str
+    input: Mapping[str, Any]
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class ToolUseReply:
+    """An assistant message of `tool_use` blocks (after a text block if `text`), `stop_reason: "tool_use"`."""
+
+    calls: tuple[ToolUse, ...]
+    text: str | None = None
+    input_tokens: int = 10
+    output_tokens: int = 2
+
+
+Reply = TextReply | ToolUseReply | ErrorReply | MidStreamErrorReply | HangReply | DelayReply | DropReply
+"""Anything `script()` accepts; it also takes a plain `str` (text), a dict `{"content": ..., "input_tokens": ...,
+"output_tokens": ...}` or a dict `{"tool_use": [...], "text": ..., "input_tokens": ..., "output_tokens": ...}`."""
+
+
+def tool_use(
+    calls: Iterable[Mapping[str, Any]],
+    *,
+    text: str | None = None,
+    input_tokens: int = 10,
+    output_tokens: int = 2,
+) -> ToolUseReply:
+    """Tool calls, each `{"name": str, "input": dict (default {}), "id": "toolu_..." (optional, else made up)}`."""
+    parsed: list[ToolUse] = []
+    for call in calls:
+        arguments = call.get("input", {})
+        if not isinstance(arguments, Mapping):
+            raise TypeError(f"a tool_use input is a JSON object, not {arguments!r}")
+        call_id = call.get("id")
+        parsed.append(ToolUse(str(call["name"]), dict(arguments), str(call_id) if call_id is not None else None))
+    if not parsed:
+        raise ValueError("tool_use() needs at least one call")
+    return ToolUseReply(tuple(parsed), text, input_tokens, output_tokens)
 
 
 def error(
@@ -199,6 +248,42 @@ class AnthropicRequest(ProviderRequest):
             return key.strip()
         return super().api_key
 
+    @property
+    def tools(self) -> list[dict[str, Any]]:
+        """The `tools` offered (each `{"name", "description", "input_schema", ...}`), [] if none."""
+        tools = self.json.get("tools") if isinstance(self.json, dict) else None
+        return [tool for tool in tools if isinstance(tool, dict)] if isinstance(tools, list) else []
+
+    @property
+    def tool_results(self) -> list[dict[str, Any]]:
+        """Every `tool_result` block of the user messages, in order (`tool_use_id`, `content`, `is_error`)."""
+        return [block for block in _blocks(self.json, "user") if block.get("type") == "tool_result"]
+
+
+def result_text(block: Mapping[str, Any]) -> str:
+    """The text of a `tool_result` block, whose `content` is a string or a list of `text` blocks."""
+    content = block.get("content", "")
+    if isinstance(content, str):
+        return content
+    return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+
+
+def _blocks(body: Any, role: str) -> list[dict[str, Any]]:
+    messages = body.get("messages") if isinstance(body, dict) else None
+    if not isinstance(messages, list):
+        return []
+    return [
+        block
+        for message in messages
+        if isinstance(message, dict) and message.get("role") == role
+        for block in _content(message)
+    ]
+
+
+def _content(message: Mapping[str, Any]) -> list[dict[str, Any]]:
+    content = message.get("content")
+    return [block for block in content if isinstance(block, dict)] if isinstance(content, list) else []
+
 
 # --- server ----------------------------------------------------------------------------------------------
 
@@ -214,14 +299,29 @@ def _usage(input_tokens: int, output_tokens: int) -> dict[str, Any]:
     }
 
 
-def _message(reply: TextReply, model: str, msg_id: str) -> dict[str, Any]:
+def _content_blocks(reply: TextReply | ToolUseReply) -> list[dict[str, Any]]:
+    if isinstance(reply, TextReply):
+        return [{"type": "text", "text": reply.content}]
+    blocks: list[dict[str, Any]] = [{"type": "text", "text": reply.text}] if reply.text else []
+    for call in reply.calls:
+        call_id = call.id or f"toolu_01Fake{next_id():016d}"
+        block = {"type": "tool_use", "id": call_id, "name": call.name, "input": dict(call.input)}
+        blocks.append(block | {"caller": {"type": "direct"}})  # what the API adds to a call the model made itself
+    return blocks
+
+
+def _stop_reason(reply: TextReply | ToolUseReply) -> str:
+    return "tool_use" if isinstance(reply, ToolUseReply) else "end_turn"
+
+
+def _message(reply: TextReply | ToolUseReply, model: str, msg_id: str) -> dict[str, Any]:
     return {
         "id": msg_id,
         "type": "message",
         "role": "assistant",
         "model": model,
-        "content": [{"type": "text", "text": reply.content}],
-        "stop_reason": "end_turn",
+        "content": _content_blocks(reply),
+        "stop_reason": _stop_reason(reply),
         "stop_sequence": None,
         "usage": _usage(reply.input_tokens, reply.output_tokens),
     }
@@ -231,7 +331,7 @@ def _event(name: str, data: Mapping[str, Any]) -> bytes:
     return f"event: {name}\ndata: ".encode() + dumps(data) + b"\n\n"
 
 
-def _stream_head(model: str, msg_id: str, input_tokens: int) -> list[bytes]:
+def _message_start(model: str, msg_id: str, input_tokens: int) -> bytes:
     start: dict[str, Any] = {
         "id": msg_id,
         "type": "message",
@@ -242,39 +342,98 @@ def _stream_head(model: str, msg_id: str, input_tokens: int) -> list[bytes]:
         "stop_sequence": None,
         "usage": _usage(input_tokens, 1),
     }
-    return [
-        _event("message_start", {"type": "message_start", "message": start}),
-        _event("content_block_start", {"type": "content_block_start", "index": 0, "content_block": _EMPTY_TEXT}),
-        _event("ping", {"type": "ping"}),
-    ]
+    return _event("message_start", {"type": "message_start", "message": start})
+
+
+def _stream_head(model: str, msg_id: str, input_tokens: int) -> list[bytes]:
+    return [_message_start(model, msg_id, input_tokens), _block_start(0, _EMPTY_TEXT), _event("ping", _PING)]
 
 
 _EMPTY_TEXT = {"type": "text", "text": ""}
+_PING = {"type": "ping"}
 
 
-def _deltas(content: str) -> list[bytes]:
-    return [
-        _event(
-            "content_block_delta",
-            {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}},
-        )
-        for piece in split_text(content)
-    ]
+def _block_start(index: int, block: Mapping[str, Any]) -> bytes:
+    return _event("content_block_start", {"type": "content_block_start", "index": index, "content_block": block})
 
 
-def _stream(reply: TextReply, model: str, msg_id: str) -> bytes:
+def _delta(index: int, delta: Mapping[str, Any]) -> bytes:
+    return _event("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta})
+
+
+def _deltas(content: str, index: int = 0) -> list[bytes]:
+    return [_delta(index, {"type": "text_delta", "text": piece}) for piece in split_text(content)]
+
+
+def _json_pieces(arguments: Mapping[str, Any], pieces: int = 3) -> list[str]:
+    """The input as Anthropic streams it: an empty first piece, then the JSON cut anywhere (mid-string too)."""
+    raw = json.dumps(arguments)
+    step = max(1, -(-len(raw) // pieces))
+    return [""] + [raw[i : i + step] for i in range(0, len(raw), step)]
+
+
+def _block_events(index: int, block: Mapping[str, Any]) -> list[bytes]:
+    if block["type"] == "text":
+        out = [_block_start(index, _EMPTY_TEXT), *_deltas(block["text"], index)]
+    else:  # tool_use: the input arrives as `input_json_delta` pieces, the block starts with an empty one
+        out = [_block_start(index, {**block, "input": {}})]
+        out += [_delta(index, {"type": "input_json_delta", "partial_json": p}) for p in _json_pieces(block["input"])]
+    if index == 0:
+        out.insert(1, _event("ping", _PING))
+    out.append(_event("content_block_stop", {"type": "content_block_stop", "index": index}))
+    return out
+
+
+def _stream(reply: TextReply | ToolUseReply, model: str, msg_id: str) -> bytes:
     usage = {
         "input_tokens": reply.input_tokens,
         "cache_creation_input_tokens": 0,
         "cache_read_input_tokens": 0,
         "output_tokens": reply.output_tokens,
     }
-    out = _stream_head(model, msg_id, reply.input_tokens) + _deltas(reply.content)
-    out.append(_event("content_block_stop", {"type": "content_block_stop", "index": 0}))
-    delta = {"stop_reason": "end_turn", "stop_sequence": None}
+    out = [_message_start(model, msg_id, reply.input_tokens)]
+    for index, block in enumerate(_content_blocks(reply)):
+        out += _block_events(index, block)
+    delta = {"stop_reason": _stop_reason(reply), "stop_sequence": None}
     out.append(_event("message_delta", {"type": "message_delta", "delta": delta, "usage": usage}))
     out.append(_event("message_stop", {"type": "message_stop"}))
     return b"".join(out)
+
+
+def _request_problem(body: Mapping[str, Any]) -> str | None:
+    """What Anthropic would answer 400 to in the tools or in the pairing of `tool_use` and `tool_result`."""
+    tools = body.get("tools", [])
+    for i, tool in enumerate(tools if isinstance(tools, list) else []):
+        if not isinstance(tool, dict) or not tool.get("name") or not isinstance(tool.get("input_schema"), dict):
+            return f"tools.{i}.input_schema: Field required"
+    messages = [m if isinstance(m, dict) else {} for m in body["messages"]]
+    for i, message in enumerate(messages):
+        if message.get("role") == "assistant":
+            following = messages[i + 1] if i + 1 < len(messages) else {}
+            missing = [x for x in _ids(message, "tool_use", "id") if x not in _ids(following, "tool_result")]
+            if missing:
+                return (
+                    f"messages.{i}: `tool_use` ids were found without `tool_result` blocks immediately after: "
+                    f"{', '.join(missing)}. Each `tool_use` block must have a corresponding `tool_result` block "
+                    "in the next message."
+                )
+        elif message.get("role") == "user":
+            asked = _ids(messages[i - 1], "tool_use", "id") if i > 0 else []
+            for j, block in enumerate(_content(message)):
+                if block.get("type") == "tool_result" and block.get("tool_use_id") not in asked:
+                    return (
+                        f"messages.{i}.content.{j}: unexpected `tool_use_id` found in `tool_result` blocks: "
+                        f"{block.get('tool_use_id')}. Each `tool_result` block must have a corresponding `tool_use` "
+                        "block in the previous message."
+                    )
+    return None
+
+
+def _ids(message: Mapping[str, Any], kind: str, key: str = "tool_use_id") -> list[str]:
+    role = "assistant" if kind == "tool_use" else "user"
+    if message.get("role") != role:
+        return []
+    return [str(block.get(key)) for block in _content(message) if block.get("type") == kind]
 
 
 def _display_name(model: str) -> str:
@@ -373,6 +532,9 @@ class _Handler(FakeHandler):
         if not isinstance(body.get("messages"), list):
             self._send_error(400, "invalid_request_error", "messages: Field required")
             return
+        if (problem := _request_problem(body)) is not None:
+            self._send_error(400, "invalid_request_error", problem)
+            return
         stream = bool(body.get("stream"))
         reply = self.resolve(self.server.fake._next_reply(model))
         if reply is None:
@@ -451,7 +613,7 @@ class FakeAnthropic(ProviderFake):
     request_class = AnthropicRequest
     thread_name = "fake-anthropic"
     dummy_key = "sk-ant-fake.0000.0000"
-    extra_reply_types: ClassVar[tuple[type, ...]] = (MidStreamErrorReply,)
+    extra_reply_types: ClassVar[tuple[type, ...]] = (MidStreamErrorReply, ToolUseReply)
 
     def __init__(
         self,
@@ -462,6 +624,13 @@ class FakeAnthropic(ProviderFake):
     ) -> None:
         super().__init__(api_keys, models, default_reply)
         self.require_version_header = require_version_header
+
+    @classmethod
+    def coerce(cls, reply: Any) -> Any:
+        if isinstance(reply, Mapping) and "tool_use" in reply:
+            usage = {k: int(reply[k]) for k in ("input_tokens", "output_tokens") if k in reply}
+            return tool_use(reply["tool_use"], text=reply.get("text"), **usage)
+        return super().coerce(reply)
 
     @property
     def base_url(self) -> str:

@@ -45,7 +45,7 @@ async def test_a_bot_writes_its_notes_through_tool_calls(
         text("2 neue Treffer, notiert."),
     )
     run = await _run(client, bot["id"])
-    assert run["status"] == "completed" and run["output"] == "2 neue Treffer, notiert."
+    assert run["status"] == "completed" and run["output"] == "2 neue Treffer, notiert.", run["log"]
     assert (config.bot_dir(bot["id"]) / "seen.md").read_text() == "- Nike AM90\n- Adidas Samba\n"
 
     first, second, third = fake.chat_requests
@@ -203,3 +203,16 @@ async def test_a_brave_key_is_not_a_model(client: httpx2.AsyncClient, credential
     assert refused.status_code == 422 and "not an AI model" in refused.text
     non_ascii = await client.post("/api/providers/validate", json={"type": "brave", "api_key": "BSAé12345"})
     assert non_ascii.status_code == 422, non_ascii.text
+
+
+async def test_arguments_named_like_internals_do_not_break_the_loop(
+    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI
+) -> None:
+    bot = await make_bot(client, tools=["files"])
+    fake.script(
+        tool_calls([_call("list_files", "x1", ctx="gotcha", self="me"), {"name": "read_file", "arguments": "[1, 2]"}]),
+        text("fertig"),
+    )
+    run = await _run(client, bot["id"])
+    assert run["status"] == "completed", (run["error_code"], run["log"])
+    assert len(fake.chat_requests) == 2

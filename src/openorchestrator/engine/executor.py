@@ -419,10 +419,12 @@ class Executor:
         return updates
 
     def _ending_values(self, started: Started, target: Target, outcome: Outcome, log: RunLog) -> dict[str, Any]:
-        spent = _spent_by_tools(outcome.tools)
         if outcome.status == RunStatus.COMPLETED and outcome.completion:
-            return _completed_values(outcome.completion, target, started.previous, log) | spent
-        return self._failed_values(started, target, outcome) | spent
+            values = _completed_values(outcome.completion, target, started.previous, log)
+        else:
+            values = self._failed_values(started, target, outcome)
+        # what every request of a run with tools spent (a figure it could not price keeps the one it has)
+        return values | {key: value for key, value in _spent_by_tools(outcome.tools).items() if value is not None}
 
     def _failed_values(self, started: Started, target: Target, outcome: Outcome) -> dict[str, Any]:
         language = self._engine.settings.current.language

@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -17,7 +18,7 @@ from openorchestrator.providers.types import Completion, ModelTarget, ProviderFa
 from openorchestrator.tools.loop import BudgetStop
 
 if TYPE_CHECKING:
-    from pydantic_ai import Agent, RunContext
+    from pydantic_ai import Agent
 
     from openorchestrator.tools.loop import ToolUse
 
@@ -121,24 +122,37 @@ def _tool_options(tools: ToolUse) -> dict[str, Any]:
 
     `retries`: how often the model may call a function it was not given before pydantic-ai gives up; set to
     the request limit, so that limit (not a retry count) is what ends a model that keeps trying."""
-    from pydantic_ai import Tool
+    from pydantic_ai import RunContext, Tool
+    from pydantic_ai.tools import ToolDefinition
     from pydantic_ai.toolsets import FunctionToolset
     from pydantic_ai.usage import UsageLimits
 
     def bound(name: str) -> Callable[..., Awaitable[str]]:
-        async def call(ctx: RunContext[None], **arguments: Any) -> str:
+        async def call(ctx: Any, /, **arguments: Any) -> str:  # positional-only: a model may send "ctx" too
             tools.check_budget(ctx.usage.input_tokens, ctx.usage.output_tokens, _last_input_tokens(ctx.messages))
             return await tools.call(name, arguments)
 
+        # pydantic-ai reads the first parameter's type to pass the RunContext; RunContext is imported only here
+        # (pydantic-ai loads on first use), so the annotation is given as the object, not as a string
+        call.__annotations__["ctx"] = RunContext[None]
         return call
 
+    def schema(parameters: dict[str, Any]) -> Callable[..., Awaitable[ToolDefinition]]:
+        async def prepare(ctx: Any, definition: ToolDefinition) -> ToolDefinition:
+            return replace(definition, parameters_json_schema=parameters)
+
+        return prepare
+
+    # Built from the function's own signature (`**arguments`), not `Tool.from_schema`: then pydantic-ai checks
+    # that the model sent a JSON object (a list or a number is answered with a retry, not a crash); `prepare`
+    # shows the model the tool's real schema.
     functions = [
-        Tool.from_schema(
+        Tool(
             bound(name),
+            takes_ctx=True,
             name=name,
             description=function.description,
-            json_schema=function.parameters,
-            takes_ctx=True,
+            prepare=schema(function.parameters),
             sequential=True,  # one call at a time: file edits in one answer apply in order, the log reads in order
         )
         for name, (_, function) in tools.functions.items()
