@@ -8,13 +8,13 @@ can be cancelled on its own and the parallelism can change while the app runs.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import heapq
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from openorchestrator.core.aio import wait_event
 from openorchestrator.core.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -127,8 +127,7 @@ class RunQueue:
                 self._idle.set()
             self._wake.clear()
             timeout = self._seconds_to_next_due()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+            await wait_event(self._wake, timeout)
 
     def _release_due(self) -> None:
         now = self._clock.now()

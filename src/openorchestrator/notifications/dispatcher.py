@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -28,6 +27,7 @@ from sqlalchemy.orm import Session
 from openorchestrator.channels import registry
 from openorchestrator.channels.base import Message, SendError
 from openorchestrator.channels.service import open_config
+from openorchestrator.core.aio import wait_event
 from openorchestrator.core.clock import Clock
 from openorchestrator.core.crypto import SecretBox
 from openorchestrator.core.i18n import Language
@@ -100,8 +100,7 @@ class Dispatcher:
 
     async def _loop(self) -> None:
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.interval)
+            await wait_event(self._wake, self.interval)
             self._wake.clear()
             try:
                 await self.pump()
