@@ -165,7 +165,8 @@ class Dispatcher:
     async def _send(self, channel: Channel, message: Message) -> SendError | None:
         try:
             kind = registry.get(channel.type)
-            await asyncio.wait_for(kind.send(open_config(channel, self.box), message), SEND_TIMEOUT_SECONDS)
+            async with asyncio.timeout(SEND_TIMEOUT_SECONDS):  # not wait_for: see core/aio.py
+                await kind.send(open_config(channel, self.box), message)
         except SendError as exc:
             return exc
         except TimeoutError:

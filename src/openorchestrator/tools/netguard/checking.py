@@ -77,9 +77,8 @@ class Target:
 
 async def resolve(host: str, timeout_seconds: float) -> list[IPAddress]:
     """getaddrinfo in a thread: it blocks, and a slow DNS server must not stall every other run."""
-    infos = await asyncio.wait_for(
-        asyncio.to_thread(socket.getaddrinfo, host, None, type=socket.SOCK_STREAM), timeout_seconds
-    )
+    async with asyncio.timeout(timeout_seconds):  # not wait_for, which can lose a cancel (core/aio.py)
+        infos = await asyncio.to_thread(socket.getaddrinfo, host, None, type=socket.SOCK_STREAM)
     found: list[IPAddress] = []
     for family, _, _, _, sockaddr in infos:
         if family in (socket.AF_INET, socket.AF_INET6):
