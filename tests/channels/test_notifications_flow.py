@@ -14,7 +14,7 @@ from tests.support.webhook_receiver import WebhookReceiver
 
 from openorchestrator.services import Services
 
-SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+SECRET = "whsec_dGVzdC1vbmx5LXBsYWNlaG9sZGVyLXdlYmhvb2stc2VjcmV0"  # base64 of "test-only-placeholder-webhook-secret"
 
 
 async def _sent(client: httpx2.AsyncClient, run_id: str, seconds: float = 10.0) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ from tests.support.webhook_receiver import Reply, WebhookReceiver
 from tests.system.system_support import ServerProcess, wait_until_ended
 
 BOTS = 6
-SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+SECRET = "whsec_dGVzdC1vbmx5LXBsYWNlaG9sZGVyLXdlYmhvb2stc2VjcmV0"  # base64 of "test-only-placeholder-webhook-secret"
 
 
 def _rows(http: httpx2.Client, run_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
