@@ -174,7 +174,7 @@ def fake_server(mode: str = "subprocess", api_keys: Sequence[str] = (BENCH_KEY,)
 # -- services on a real SQLite file ------------------------------------------------------------------------
 @dataclass
 class Bench:
-    svc: Any  # openorchestrator.services.Services
+    svc: Any  # openorchestrator.runtime.Runtime
     bot_id: str
     data_dir: Path
 
@@ -192,15 +192,15 @@ async def open_bench(
     """Migrated SQLite DB in a fresh temp dir, one credential at `base_url` (no key check), one bot."""
     from openorchestrator.bots import service as bots
     from openorchestrator.bots.schemas import BotCreate
-    from openorchestrator.config import Settings
+    from openorchestrator.config import Config
     from openorchestrator.providers import service as providers
     from openorchestrator.providers.schemas import CredentialCreate
-    from openorchestrator.services import open_services
+    from openorchestrator.runtime import open_runtime
     from openorchestrator.settings.schemas import AppSettingsUpdate
 
     with tempfile.TemporaryDirectory(prefix="oo-bench-") as tmp:
-        config = Settings(data_dir=Path(tmp) / "data", _env_file=None)  # type: ignore[call-arg]
-        svc = await open_services(config, gateway=gateway)
+        config = Config(data_dir=Path(tmp) / "data", _env_file=None)  # type: ignore[call-arg]
+        svc = await open_runtime(config, gateway=gateway)
         try:
             patch: dict[str, Any] = {}
             if parallel is not None:

@@ -9,7 +9,7 @@ finished − created (the DB figure; `finished_at` is stamped *before* the finis
 create_run → idle (includes that transaction), the `RunStore.finish` transaction and `outbox.plan_for_run`
 inside it (both observed by wrapping them in this process), CPU time. Ratio linked / bare.
 
-Part 2 — delivery, in this process: the same services with the scheduler on (`Services.start()`: lease, leader,
+Part 2 — delivery, in this process: the same services with the scheduler on (`Runtime.start()`: lease, leader,
 so the dispatcher loop runs), --burst-bots bots linked to a webhook (tests/support/webhook_receiver.py) and an
 e-mail channel (tests/support/smtp_server.py, aiosmtpd with AUTH, security "none"); both receivers are threads
 of this process and stamp each request/mail when it arrives. Latency = arrival − the run's `finished_at`.
@@ -531,13 +531,13 @@ def report_where(r: dict[str, Any]) -> None:
 
 # -- part 3: idle server ---------------------------------------------------------------------------------
 async def prepare_dir(data_dir: Path, bots: int) -> None:
-    from openorchestrator.config import Settings
+    from openorchestrator.config import Config
     from openorchestrator.providers import service as providers
     from openorchestrator.providers.schemas import CredentialCreate
-    from openorchestrator.services import open_services
+    from openorchestrator.runtime import open_runtime
 
-    config = Settings(data_dir=data_dir, _env_file=None)  # type: ignore[call-arg]
-    svc = await open_services(config, gateway=ZeroGateway())
+    config = Config(data_dir=data_dir, _env_file=None)  # type: ignore[call-arg]
+    svc = await open_runtime(config, gateway=ZeroGateway())
     try:
         if not bots:
             return

@@ -3,7 +3,7 @@
 Part 1 — fire lateness, in this process: real services on a real SQLite file in a temp dir, the real system
 clock, the zero-cost gateway double (the "instant provider"), `jitter_seconds=0`, `max_parallel_runs=3`.
 --bots bots with the schedule `* * * * *` are created the way the API does (`bots.service.create_bot` + commit,
-one bot per commit), then `Services.start()` (run engine, then the scheduler: lease, leader, one APScheduler
+one bot per commit), then `Runtime.start()` (run engine, then the scheduler: lease, leader, one APScheduler
 job per bot). The next minute boundary (the one after if fewer than 5 s remain once start-up fires are
 drained) is the measured fire. For the runs with trigger `schedule` and `scheduled_for` = that boundary:
   * created − boundary: the `created_at` column (the issue's figure; `fires.settle` stamps every run of one
@@ -273,7 +273,7 @@ def report_part1(args: argparse.Namespace, r: dict[str, Any], aps_late: list[flo
     )
     status = r["status"]
     print(
-        f"  Services.start() (engine, lease, leader, jobs built): {r['start_s'] * 1000:.0f} ms; "
+        f"  Runtime.start() (engine, lease, leader, jobs built): {r['start_s'] * 1000:.0f} ms; "
         f"scheduler.status(): role={status['role']} jobs={status['jobs']}"
     )
     print(
@@ -335,13 +335,13 @@ def far_schedule() -> str:
 
 
 async def prepare_dir(data_dir: Path, bots: int, schedule: str) -> float:
-    from openorchestrator.config import Settings
+    from openorchestrator.config import Config
     from openorchestrator.providers import service as providers
     from openorchestrator.providers.schemas import CredentialCreate
-    from openorchestrator.services import open_services
+    from openorchestrator.runtime import open_runtime
 
-    config = Settings(data_dir=data_dir, _env_file=None)  # type: ignore[call-arg]
-    svc = await open_services(config, gateway=ZeroGateway())
+    config = Config(data_dir=data_dir, _env_file=None)  # type: ignore[call-arg]
+    svc = await open_runtime(config, gateway=ZeroGateway())
     try:
         async with svc.sessionmaker() as session:
             await providers.create_credential(

@@ -13,15 +13,15 @@ import pytest
 from tests.support.fake_openai import FakeOpenAI
 
 from openorchestrator.app import create_app
-from openorchestrator.config import Settings
-from openorchestrator.services import Services, open_services
+from openorchestrator.config import Config
+from openorchestrator.runtime import Runtime, open_runtime
 
 TEST_KEY = "sk-test-0123456789abcdefSECRET"
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", retry_delay_seconds=0.05, _env_file=None)  # type: ignore[call-arg]
+def config(tmp_path: Path) -> Config:
+    return Config(data_dir=tmp_path / "data", retry_delay_seconds=0.05, _env_file=None)  # type: ignore[call-arg]
 
 
 @pytest.fixture
@@ -31,8 +31,8 @@ def fake() -> Iterator[FakeOpenAI]:
 
 
 @pytest.fixture
-async def services(config: Settings) -> AsyncIterator[Services]:
-    svc = await open_services(config)
+async def services(config: Config) -> AsyncIterator[Runtime]:
+    svc = await open_runtime(config)
     try:
         yield svc
     finally:
@@ -40,9 +40,9 @@ async def services(config: Settings) -> AsyncIterator[Services]:
 
 
 @contextlib.asynccontextmanager
-async def app_client(config: Settings, services: Services) -> AsyncIterator[httpx2.AsyncClient]:
+async def app_client(config: Config, services: Runtime) -> AsyncIterator[httpx2.AsyncClient]:
     """The app on `services`, started (lifespan) and reached in-process, as a client on http://127.0.0.1:8765."""
-    app = create_app(config, services=services)
+    app = create_app(config, runtime=services)
     async with app.router.lifespan_context(app):
         transport = httpx2.ASGITransport(app=app)
         async with httpx2.AsyncClient(transport=transport, base_url="http://127.0.0.1:8765") as http:
@@ -50,7 +50,7 @@ async def app_client(config: Settings, services: Services) -> AsyncIterator[http
 
 
 @pytest.fixture
-async def client(config: Settings, services: Services) -> AsyncIterator[httpx2.AsyncClient]:
+async def client(config: Config, services: Runtime) -> AsyncIterator[httpx2.AsyncClient]:
     async with app_client(config, services) as http:
         yield http
 

@@ -16,14 +16,14 @@ from starlette.routing import Match
 from openorchestrator import __version__
 from openorchestrator.bots.router import router as bots_router
 from openorchestrator.channels.router import router as channels_router
-from openorchestrator.config import Settings
+from openorchestrator.config import Config
 from openorchestrator.errors import AppError
 from openorchestrator.events.router import router as events_router
 from openorchestrator.providers.router import router as providers_router
 from openorchestrator.runs.router import router as runs_router
+from openorchestrator.runtime import Runtime, open_runtime
 from openorchestrator.schedules.router import router as schedules_router
 from openorchestrator.security import GuardMiddleware
-from openorchestrator.services import Services, open_services
 from openorchestrator.settings.router import router as settings_router
 from openorchestrator.system.router import router as system_router
 from openorchestrator.tools.router import router as tools_router
@@ -32,14 +32,14 @@ from openorchestrator.usage.router import router as usage_router
 log = logging.getLogger(__name__)
 
 
-def create_app(config: Settings, *, services: Services | None = None) -> FastAPI:
-    """Build the app. Pass `services` to share them with a caller (tests); else the lifespan opens its own."""
+def create_app(config: Config, *, runtime: Runtime | None = None) -> FastAPI:
+    """Build the app. Pass `runtime` to share them with a caller (tests); else the lifespan opens its own."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        own = services is None
-        svc = services or await open_services(config)
-        app.state.services = svc
+        own = runtime is None
+        svc = runtime or await open_runtime(config)
+        app.state.runtime = svc
         await svc.start()
         try:
             yield

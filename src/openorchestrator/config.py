@@ -1,6 +1,6 @@
 """Process settings: read from `OPENORCH_*` environment variables and command-line flags.
 
-These are the settings a process needs before it can open its database. Settings a user changes while the
+These are the settings a process needs before it can open its database. Config a user changes while the
 app runs (parallel runs, language, time zone, ...) live in the database; see `settings/`.
 """
 
@@ -23,7 +23,7 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("openorchestrator", appauthor=False))
 
 
-class Settings(BaseSettings):
+class Config(BaseSettings):
     """Everything a process is configured with. Built once (in the CLI or a test) and passed down."""
 
     model_config = SettingsConfigDict(env_prefix="OPENORCH_", extra="ignore")

@@ -1,4 +1,4 @@
-"""Everything a process runs on, built once from `Settings` and shared by the API and the CLI."""
+"""Everything a process runs on, built once from `Config` and shared by the API and the CLI."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from openorchestrator.config import Settings
+from openorchestrator.config import Config
 from openorchestrator.core.clock import Clock, SystemClock
 from openorchestrator.core.crypto import SecretBox, load_or_create_key
 from openorchestrator.core.i18n import Language
-from openorchestrator.db.engine import make_engine, make_sessionmaker
+from openorchestrator.db.connection import make_engine, make_sessionmaker
 from openorchestrator.db.migrate import upgrade
 from openorchestrator.engine.runner import RunEngine
 from openorchestrator.notifications.dispatcher import Dispatcher
@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class Services:
-    config: Settings
+class Runtime:
+    config: Config
     db: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
     box: SecretBox
@@ -64,7 +64,7 @@ class Services:
         await self.db.dispose()
 
 
-async def open_services(config: Settings, *, clock: Clock | None = None, gateway: LLMGateway | None = None) -> Services:
+async def open_runtime(config: Config, *, clock: Clock | None = None, gateway: LLMGateway | None = None) -> Runtime:
     """Create the data dir, migrate the database, load settings. Does not start the run engine."""
     config.ensure_dirs()
     upgrade(config.db_url)
@@ -88,8 +88,8 @@ async def open_services(config: Settings, *, clock: Clock | None = None, gateway
     )
     scheduler.dispatcher = dispatcher
     engine.after_finish = dispatcher.wake
-    return Services(config, db, sessionmaker, box, clock, store, gateway, engine, scheduler, dispatcher)
+    return Runtime(config, db, sessionmaker, box, clock, store, gateway, engine, scheduler, dispatcher)
 
 
-def services_of(request: Request) -> Services:
-    return cast(Services, request.app.state.services)
+def runtime_of(request: Request) -> Runtime:
+    return cast(Runtime, request.app.state.runtime)

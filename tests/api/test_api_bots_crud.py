@@ -20,8 +20,8 @@ from tests.conftest import TEST_KEY, error_of, make_bot, wait_for_run
 from tests.support.fake_openai import FakeOpenAI, text
 
 from openorchestrator.app import create_app
-from openorchestrator.config import Settings
-from openorchestrator.services import open_services
+from openorchestrator.config import Config
+from openorchestrator.runtime import open_runtime
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -59,15 +59,15 @@ def fake() -> Iterator[FakeOpenAI]:
 
 
 @pytest.fixture(scope="module")
-def config(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(data_dir=tmp_path_factory.mktemp("bots") / "data", _env_file=None)  # type: ignore[call-arg]
+def config(tmp_path_factory: pytest.TempPathFactory) -> Config:
+    return Config(data_dir=tmp_path_factory.mktemp("bots") / "data", _env_file=None)  # type: ignore[call-arg]
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def shared(config: Settings, fake: FakeOpenAI) -> AsyncIterator[dict[str, Any]]:
+async def shared(config: Config, fake: FakeOpenAI) -> AsyncIterator[dict[str, Any]]:
     """The app, its client and the `openai` credential (pointing at the fake, saved without the key check)."""
-    services = await open_services(config)
-    app = create_app(config, services=services)
+    services = await open_runtime(config)
+    app = create_app(config, runtime=services)
     try:
         async with app.router.lifespan_context(app):
             transport = httpx2.ASGITransport(app=app)
@@ -301,7 +301,7 @@ async def test_patch_refuses_a_handoff_loop(client: httpx2.AsyncClient, credenti
 
 # -- DELETE ----------------------------------------------------------------------------------------------
 async def test_delete_removes_the_bot_its_runs_its_folder_and_handoffs_to_it(
-    client: httpx2.AsyncClient, fake: FakeOpenAI, credential: dict, config: Settings
+    client: httpx2.AsyncClient, fake: FakeOpenAI, credential: dict, config: Config
 ) -> None:
     doomed = await make_bot(client, name="Doomed")
     keeper = await make_bot(client, name="Keeper")

@@ -21,9 +21,9 @@ from tests.conftest import error_of
 
 from openorchestrator import __version__
 from openorchestrator.app import create_app
-from openorchestrator.config import Settings
+from openorchestrator.config import Config
+from openorchestrator.runtime import open_runtime
 from openorchestrator.security import GuardMiddleware
-from openorchestrator.services import open_services
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -34,9 +34,9 @@ LIMIT = 1_000_000
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def api(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[dict[str, Any]]:
-    config = Settings(data_dir=tmp_path_factory.mktemp("guard") / "data", _env_file=None)  # type: ignore[call-arg]
-    services = await open_services(config)
-    app = create_app(config, services=services)
+    config = Config(data_dir=tmp_path_factory.mktemp("guard") / "data", _env_file=None)  # type: ignore[call-arg]
+    services = await open_runtime(config)
+    app = create_app(config, runtime=services)
     try:
         async with app.router.lifespan_context(app):
             transport = httpx2.ASGITransport(app=app)
@@ -58,7 +58,7 @@ async def api(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[dict[st
 @asynccontextmanager
 async def serve(tmp_path: Path, **settings: Any) -> AsyncIterator[httpx2.AsyncClient]:
     """An app that opens and closes its own services, as `openorch serve` runs it."""
-    config = Settings(data_dir=tmp_path / "data", _env_file=None, **settings)  # type: ignore[call-arg]
+    config = Config(data_dir=tmp_path / "data", _env_file=None, **settings)  # type: ignore[call-arg]
     app = create_app(config)
     transport = httpx2.ASGITransport(app=app)
     async with app.router.lifespan_context(app), httpx2.AsyncClient(transport=transport, base_url=BASE_URL) as http:
@@ -319,7 +319,7 @@ async def test_the_token_does_not_replace_the_host_and_origin_checks(tmp_path: P
 
 async def test_a_malformed_allowed_host_is_refused_at_start(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="not a host name"):
-        Settings(data_dir=tmp_path, allowed_hosts=["nas.local:web"])
+        Config(data_dir=tmp_path, allowed_hosts=["nas.local:web"])
 
 
 async def test_a_malformed_allowed_host_does_not_open_the_door() -> None:

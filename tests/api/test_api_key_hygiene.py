@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import make_bot, wait_for_run
 from tests.support.fake_openai import FakeOpenAI, error, text
 
-from openorchestrator.config import Settings
+from openorchestrator.config import Config
 
 KEY = "sk-hygiene-Qz7Xw3Kp9Lm2Vb8Nc4Rt6Yh1Jd5Fg0Sa"
 FRAGMENTS = (KEY, KEY[:-4], KEY[3:24], KEY[12:40])
@@ -36,7 +36,7 @@ def assert_no_key(where: str, data: str | bytes) -> None:
         assert needle not in data, f"{fragment!r} found in {where}"
 
 
-def data_files(config: Settings) -> dict[Path, bytes]:
+def data_files(config: Config) -> dict[Path, bytes]:
     """Every file in the data dir except the master key, with the SQLite files (main, -wal, -shm) among them."""
     files = {
         path: path.read_bytes()
@@ -48,7 +48,7 @@ def data_files(config: Settings) -> dict[Path, bytes]:
 
 
 async def test_the_key_is_never_returned_nor_stored_in_the_clear(
-    client: httpx2.AsyncClient, keyed_fake: FakeOpenAI, config: Settings, caplog: pytest.LogCaptureFixture
+    client: httpx2.AsyncClient, keyed_fake: FakeOpenAI, config: Config, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
     answers: dict[str, str] = {}
@@ -113,7 +113,7 @@ async def test_the_key_is_never_returned_nor_stored_in_the_clear(
     assert keyed_fake.requests[-1].api_key == KEY  # the stored key is the one used
 
 
-async def test_the_master_key_file_is_private(client: httpx2.AsyncClient, config: Settings) -> None:
+async def test_the_master_key_file_is_private(client: httpx2.AsyncClient, config: Config) -> None:
     key_file = config.key_file
 
     assert key_file == config.data_dir / "secret.key"

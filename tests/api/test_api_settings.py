@@ -1,4 +1,4 @@
-"""Runtime settings through the HTTP API (api-v1 "Settings"): defaults, PATCH of a subset, persistence across a
+"""Runtime settings through the HTTP API (api-v1 "Config"): defaults, PATCH of a subset, persistence across a
 restart on the same data dir. Refused values are in test_api_validation.py.
 """
 
@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo, available_timezones
 import httpx2
 
 from openorchestrator.app import create_app
-from openorchestrator.config import Settings
-from openorchestrator.services import open_services
+from openorchestrator.config import Config
+from openorchestrator.runtime import open_runtime
 
 DEFAULTS = {
     "max_parallel_runs": 3,
@@ -29,10 +29,10 @@ DEFAULTS = {
 
 
 @asynccontextmanager
-async def restarted(config: Settings) -> AsyncIterator[httpx2.AsyncClient]:
-    """A second app with its own Services on the same data dir, as after a restart."""
-    services = await open_services(config)
-    app = create_app(config, services=services)
+async def restarted(config: Config) -> AsyncIterator[httpx2.AsyncClient]:
+    """A second app with its own Runtime on the same data dir, as after a restart."""
+    services = await open_runtime(config)
+    app = create_app(config, runtime=services)
     try:
         async with app.router.lifespan_context(app):
             transport = httpx2.ASGITransport(app=app)
@@ -53,7 +53,7 @@ async def test_defaults(client: httpx2.AsyncClient) -> None:
     ZoneInfo(settings["timezone"])
 
 
-async def test_patch_changes_a_subset_and_it_survives_a_restart(client: httpx2.AsyncClient, config: Settings) -> None:
+async def test_patch_changes_a_subset_and_it_survives_a_restart(client: httpx2.AsyncClient, config: Config) -> None:
     before = (await client.get("/api/settings")).json()
     patch: dict[str, Any] = {
         "max_parallel_runs": 5,
@@ -76,7 +76,7 @@ async def test_patch_changes_a_subset_and_it_survives_a_restart(client: httpx2.A
         assert (await again.get("/api/status")).json()["max_parallel_runs"] == 5
 
 
-async def test_later_patches_keep_earlier_ones(client: httpx2.AsyncClient, config: Settings) -> None:
+async def test_later_patches_keep_earlier_ones(client: httpx2.AsyncClient, config: Config) -> None:
     assert (await client.patch("/api/settings", json={"theme": "dark"})).status_code == 200
     response = await client.patch("/api/settings", json={"jitter_seconds": 0, "missed_runs_default": "catch_up"})
 
@@ -87,7 +87,7 @@ async def test_later_patches_keep_earlier_ones(client: httpx2.AsyncClient, confi
         assert (await again.get("/api/settings")).json() == settings
 
 
-async def test_nullable_settings_can_be_set_back_to_null(client: httpx2.AsyncClient, config: Settings) -> None:
+async def test_nullable_settings_can_be_set_back_to_null(client: httpx2.AsyncClient, config: Config) -> None:
     set_ = await client.patch(
         "/api/settings", json={"quiet_hours": {"start": "22:30", "end": "06:15"}, "budget_monthly_usd": 3}
     )

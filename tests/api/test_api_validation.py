@@ -31,8 +31,8 @@ from tests.support.fake_openai import (
 )
 
 from openorchestrator.app import create_app
-from openorchestrator.config import Settings
-from openorchestrator.services import open_services
+from openorchestrator.config import Config
+from openorchestrator.runtime import open_runtime
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -44,9 +44,9 @@ SNAPSHOT_PATHS = ("/api/bots", "/api/providers", "/api/settings")
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def api(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[dict[str, Any]]:
     """One app with an `openai` credential (saved unchecked: no provider is called here) and two bots."""
-    config = Settings(data_dir=tmp_path_factory.mktemp("validation") / "data", _env_file=None)  # type: ignore[call-arg]
-    services = await open_services(config)
-    app = create_app(config, services=services)
+    config = Config(data_dir=tmp_path_factory.mktemp("validation") / "data", _env_file=None)  # type: ignore[call-arg]
+    services = await open_runtime(config)
+    app = create_app(config, runtime=services)
     try:
         async with app.router.lifespan_context(app):
             transport = httpx2.ASGITransport(app=app)

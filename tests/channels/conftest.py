@@ -18,8 +18,8 @@ from tests.conftest import TEST_KEY, app_client, wait_for_run
 from tests.support.clock import FakeClock
 from tests.support.fake_openai import FakeOpenAI, text
 
-from openorchestrator.config import Settings
-from openorchestrator.services import Services, open_services
+from openorchestrator.config import Config
+from openorchestrator.runtime import Runtime, open_runtime
 
 START = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
 """A Wednesday; 13:00 in Berlin."""
@@ -27,7 +27,7 @@ START = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
 
 @dataclass
 class Post:
-    svc: Services
+    svc: Runtime
     http: httpx2.AsyncClient
     clock: FakeClock
     fake: FakeOpenAI
@@ -85,8 +85,8 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 async def post(tmp_path: Any, fake: FakeOpenAI, clock: FakeClock) -> AsyncIterator[Post]:
-    config = Settings(data_dir=tmp_path / "data", retry_delay_seconds=0.05, scheduler=False, _env_file=None)  # type: ignore[call-arg]
-    svc = await open_services(config, clock=clock)
+    config = Config(data_dir=tmp_path / "data", retry_delay_seconds=0.05, scheduler=False, _env_file=None)  # type: ignore[call-arg]
+    svc = await open_runtime(config, clock=clock)
     try:
         async with app_client(config, svc) as http:
             response = await http.post(

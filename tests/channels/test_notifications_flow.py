@@ -12,7 +12,7 @@ from tests.conftest import make_bot, wait_for_run
 from tests.support.fake_openai import FakeOpenAI, text
 from tests.support.webhook_receiver import WebhookReceiver
 
-from openorchestrator.services import Services
+from openorchestrator.runtime import Runtime
 
 SECRET = "whsec_dGVzdC1vbmx5LXBsYWNlaG9sZGVyLXdlYmhvb2stc2VjcmV0"  # base64 of "test-only-placeholder-webhook-secret"
 
@@ -27,7 +27,7 @@ async def _sent(client: httpx2.AsyncClient, run_id: str, seconds: float = 10.0) 
 
 
 async def test_a_run_reaches_a_signed_webhook_and_the_feed(
-    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI, services: Services
+    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI, services: Runtime
 ) -> None:
     fake.set_default(text("3 neue Treffer:\n- Nike AM90, 55 €"))
     with WebhookReceiver() as receiver:

@@ -20,8 +20,8 @@ from tests.engine.engine_support import World
 from tests.support.fake_openai import FakeOpenAI
 
 from openorchestrator.app import create_app
-from openorchestrator.config import Settings
-from openorchestrator.services import open_services
+from openorchestrator.config import Config
+from openorchestrator.runtime import open_runtime
 
 DEFAULT_SETTINGS = {"max_parallel_runs": 3, "language": "de"}
 
@@ -31,13 +31,13 @@ async def _engine_world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[World]:
     overrides = getattr(request.module, "ENGINE_SETTINGS", {})
-    config = Settings(  # type: ignore[call-arg]
+    config = Config(  # type: ignore[call-arg]
         data_dir=tmp_path_factory.mktemp("engine") / "data", retry_delay_seconds=0.05, _env_file=None, **overrides
     )
     with FakeOpenAI(api_keys=[TEST_KEY]) as fake:
-        services = await open_services(config)
+        services = await open_runtime(config)
         try:
-            app = create_app(config, services=services)
+            app = create_app(config, runtime=services)
             async with app.router.lifespan_context(app):
                 transport = httpx2.ASGITransport(app=app)
                 async with httpx2.AsyncClient(transport=transport, base_url="http://127.0.0.1:8765") as client:

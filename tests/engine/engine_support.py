@@ -28,8 +28,8 @@ import pydantic_ai.models.openai  # noqa: F401
 import pydantic_ai.providers.openai  # noqa: F401
 from tests.support.fake_openai import FakeOpenAI
 
-from openorchestrator.config import Settings
-from openorchestrator.services import Services
+from openorchestrator.config import Config
+from openorchestrator.runtime import Runtime
 
 FINAL = ("completed", "failed", "cancelled", "timeout")
 
@@ -40,8 +40,8 @@ class World:
 
     client: httpx2.AsyncClient
     fake: FakeOpenAI
-    services: Services
-    config: Settings
+    services: Runtime
+    config: Config
     credential: dict[str, Any]
 
 

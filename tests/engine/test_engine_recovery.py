@@ -11,10 +11,10 @@ from tests.conftest import make_bot
 from tests.engine.engine_support import patch_settings, start_run, user_of, wait_status
 from tests.support.fake_openai import FakeOpenAI, delay, hang
 
-from openorchestrator.config import Settings
+from openorchestrator.config import Config
 from openorchestrator.core.ids import new_id
 from openorchestrator.db.models import Run
-from openorchestrator.services import Services, open_services
+from openorchestrator.runtime import Runtime, open_runtime
 
 
 def _row(bot_id: str, status: str, run_input: str, created_at: Any, **values: Any) -> Run:
@@ -31,7 +31,7 @@ def _row(bot_id: str, status: str, run_input: str, created_at: Any, **values: An
     )
 
 
-async def _until_final(svc: Services, run_ids: list[str], seconds: float = 5.0) -> list[Run]:
+async def _until_final(svc: Runtime, run_ids: list[str], seconds: float = 5.0) -> list[Run]:
     deadline = asyncio.get_running_loop().time() + seconds
     while True:
         runs = [await svc.engine.get_run(run_id) for run_id in run_ids]
@@ -43,7 +43,7 @@ async def _until_final(svc: Services, run_ids: list[str], seconds: float = 5.0) 
 
 
 async def test_after_a_crash_running_runs_are_interrupted_and_pending_runs_run_in_fifo_order(
-    client: httpx2.AsyncClient, fake: FakeOpenAI, credential: dict, config: Settings, services: Services
+    client: httpx2.AsyncClient, fake: FakeOpenAI, credential: dict, config: Config, services: Runtime
 ) -> None:
     await patch_settings(client, max_parallel_runs=1)  # stored, so the next process runs one at a time too
     bot = await make_bot(client)
@@ -75,7 +75,7 @@ async def test_after_a_crash_running_runs_are_interrupted_and_pending_runs_run_i
         session.add_all([second, stranded, first, held])  # insertion order must not matter
         await session.commit()
 
-    fresh = await open_services(config)
+    fresh = await open_runtime(config)
     try:
         await fresh.engine.start()
         stranded_run, held_run, first_run, second_run = await _until_final(
@@ -102,7 +102,7 @@ async def test_after_a_crash_running_runs_are_interrupted_and_pending_runs_run_i
 
 
 async def test_stopping_the_app_interrupts_runs_in_flight_and_keeps_waiting_runs_for_the_next_start(
-    client: httpx2.AsyncClient, fake: FakeOpenAI, credential: dict, config: Settings, services: Services
+    client: httpx2.AsyncClient, fake: FakeOpenAI, credential: dict, config: Config, services: Runtime
 ) -> None:
     await patch_settings(client, max_parallel_runs=1)
     bot = await make_bot(client)
@@ -120,7 +120,7 @@ async def test_stopping_the_app_interrupts_runs_in_flight_and_keeps_waiting_runs
     assert (await services.engine.get_run(waiting)).status == "pending"
 
     fake.set_default("picked up again")
-    fresh = await open_services(config)
+    fresh = await open_runtime(config)
     try:
         await fresh.engine.start()
         (waiting_run,) = await _until_final(fresh, [waiting])

@@ -13,7 +13,7 @@ from tests.support.fake_openai import FakeOpenAI, delay, error, rate_limited, se
 
 from openorchestrator.core.ids import new_id
 from openorchestrator.db.models import Run
-from openorchestrator.services import Services
+from openorchestrator.runtime import Runtime
 
 
 @pytest.fixture
@@ -114,7 +114,7 @@ async def test_a_rate_limit_does_not_fall_back_on_the_first_attempt(
 
 
 # -- spend caps --------------------------------------------------------------------------------------------
-async def _spent(services: Services, bot_id: str, usd: float) -> None:
+async def _spent(services: Runtime, bot_id: str, usd: float) -> None:
     """A completed run earlier today that cost `usd`."""
     async with services.sessionmaker() as session:
         now = services.clock.now()
@@ -139,7 +139,7 @@ async def _spent(services: Services, bot_id: str, usd: float) -> None:
 @pytest.mark.parametrize(("spent", "fits"), [(0.983, True), (0.99, False)])
 async def test_a_daily_budget_is_enforced_at_the_boundary(
     client: httpx2.AsyncClient,
-    services: Services,
+    services: Runtime,
     fake: FakeOpenAI,
     credential: dict[str, Any],
     spent: float,
@@ -163,7 +163,7 @@ async def test_a_daily_budget_is_enforced_at_the_boundary(
 
 
 async def test_the_global_monthly_budget_and_its_warning(
-    client: httpx2.AsyncClient, services: Services, fake: FakeOpenAI, credential: dict[str, Any]
+    client: httpx2.AsyncClient, services: Runtime, fake: FakeOpenAI, credential: dict[str, Any]
 ) -> None:
     await client.patch("/api/settings", json={"budget_monthly_usd": 1.0, "budget_warn_percent": 80})
     bot = await make_bot(client, max_output_tokens=1_000)

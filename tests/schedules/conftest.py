@@ -19,8 +19,8 @@ from tests.conftest import TEST_KEY, app_client
 from tests.support.clock import FakeClock
 from tests.support.fake_openai import FakeOpenAI
 
-from openorchestrator.config import Settings
-from openorchestrator.services import Services, open_services
+from openorchestrator.config import Config
+from openorchestrator.runtime import Runtime, open_runtime
 
 START = datetime(2027, 1, 4, 12, 30, tzinfo=UTC)
 """A Monday."""
@@ -28,11 +28,11 @@ START = datetime(2027, 1, 4, 12, 30, tzinfo=UTC)
 
 @dataclass
 class World:
-    svc: Services
+    svc: Runtime
     http: httpx2.AsyncClient
     clock: FakeClock
     fake: FakeOpenAI
-    config: Settings
+    config: Config
 
     async def bot(self, **fields: Any) -> dict[str, Any]:
         body = {"name": "Scout", "prompt": "Find new offers.", "model": "openai:gpt-4.1-mini", **fields}
@@ -80,8 +80,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def world(config: Settings, fake: FakeOpenAI, clock: FakeClock) -> AsyncIterator[World]:
-    svc = await open_services(config, clock=clock)
+async def world(config: Config, fake: FakeOpenAI, clock: FakeClock) -> AsyncIterator[World]:
+    svc = await open_runtime(config, clock=clock)
     svc.scheduler.monotonic = clock.monotonic
     try:
         async with app_client(config, svc) as http:

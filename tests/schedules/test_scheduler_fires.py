@@ -10,7 +10,7 @@ from tests.schedules.conftest import World, at
 from tests.support.fake_openai import delay
 
 from openorchestrator.db.models import Run
-from openorchestrator.services import open_services
+from openorchestrator.runtime import open_runtime
 
 
 def when(text: str | None) -> datetime | None:
@@ -167,7 +167,7 @@ async def test_bots_due_together_all_run_even_beyond_the_queue_limit(world: Worl
 
 async def test_two_processes_settling_the_same_fire_make_one_run(world: World) -> None:
     bots = [await world.bot(name=f"Bot {i}", schedule="0 13 * * *", missed_runs="catch_up") for i in range(10)]
-    other = await open_services(world.config, clock=world.clock)  # a second process on the same database
+    other = await open_runtime(world.config, clock=world.clock)  # a second process on the same database
     try:
         world.clock.advance_to(at("13:00"))
         await asyncio.gather(world.svc.scheduler.settle_now(), other.scheduler.settle_now())

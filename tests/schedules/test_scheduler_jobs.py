@@ -11,7 +11,7 @@ from tests.schedules.conftest import World, at
 from tests.support.fake_openai import error
 
 from openorchestrator.db.models import Bot, Event
-from openorchestrator.services import open_services
+from openorchestrator.runtime import open_runtime
 from openorchestrator.settings.schemas import AppSettingsUpdate
 
 
@@ -176,7 +176,7 @@ async def test_manual_runs_do_not_count_towards_stale(world: World) -> None:
 # -- one scheduling process ----------------------------------------------------------------------------------
 async def test_a_second_process_stands_by_and_takes_over_when_the_first_stops(world: World) -> None:
     await world.bot(schedule="0 * * * *")
-    other = await open_services(world.config, clock=world.clock)
+    other = await open_runtime(world.config, clock=world.clock)
     other.scheduler.monotonic = world.clock.monotonic
     try:
         await other.start()
@@ -193,7 +193,7 @@ async def test_a_second_process_stands_by_and_takes_over_when_the_first_stops(wo
 
 
 async def test_a_crashed_scheduler_is_replaced_after_its_lease_runs_out(world: World) -> None:
-    other = await open_services(world.config, clock=world.clock)
+    other = await open_runtime(world.config, clock=world.clock)
     other.scheduler.monotonic = world.clock.monotonic
     try:
         await other.start()
@@ -210,7 +210,7 @@ async def test_a_crashed_scheduler_is_replaced_after_its_lease_runs_out(world: W
 
 async def test_scheduling_can_be_switched_off_per_process(world: World) -> None:
     config = world.config.model_copy(update={"scheduler": False})
-    other = await open_services(config, clock=world.clock)
+    other = await open_runtime(config, clock=world.clock)
     try:
         await other.start()
         assert other.scheduler.status()["role"] == "off"
@@ -254,7 +254,7 @@ async def test_stale_after_fires_is_a_checked_setting(world: World) -> None:
 
 async def test_settings_changed_by_another_process_arrive_with_the_next_tick(world: World) -> None:
     bot = await world.bot(schedule="0 14 * * *")
-    other = await open_services(world.config, clock=world.clock)
+    other = await open_runtime(world.config, clock=world.clock)
     try:
         await other.settings.update(AppSettingsUpdate(timezone="Europe/Berlin", max_parallel_runs=5))
     finally:

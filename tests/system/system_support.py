@@ -248,13 +248,13 @@ def seed(
     """
     from openorchestrator.bots import service as bot_service
     from openorchestrator.bots.schemas import BotCreate
-    from openorchestrator.config import Settings
+    from openorchestrator.config import Config
     from openorchestrator.providers import service as provider_service
     from openorchestrator.providers.schemas import CredentialCreate
-    from openorchestrator.services import open_services
+    from openorchestrator.runtime import open_runtime
 
     async def main() -> dict[str, str]:
-        svc = await open_services(Settings(data_dir=data_dir, _env_file=None))
+        svc = await open_runtime(Config(data_dir=data_dir, _env_file=None))
         try:
             async with svc.sessionmaker() as session:
                 for fields in credentials:

@@ -77,14 +77,14 @@ def _seed(data_dir: Path, fake: FakeOpenAI, bots: list[dict[str, Any]]) -> dict[
     """Credential, settings and bots through the service layer in this process; {bot name: bot id}."""
     from openorchestrator.bots import service as bot_service
     from openorchestrator.bots.schemas import BotCreate
-    from openorchestrator.config import Settings
+    from openorchestrator.config import Config
     from openorchestrator.providers import service as provider_service
     from openorchestrator.providers.schemas import CredentialCreate
-    from openorchestrator.services import open_services
+    from openorchestrator.runtime import open_runtime
     from openorchestrator.settings.schemas import AppSettingsUpdate
 
     async def main() -> dict[str, str]:
-        svc = await open_services(Settings(data_dir=data_dir, _env_file=None))  # type: ignore[call-arg]
+        svc = await open_runtime(Config(data_dir=data_dir, _env_file=None))  # type: ignore[call-arg]
         try:
             await svc.settings.update(AppSettingsUpdate(jitter_seconds=0))
             async with svc.sessionmaker() as session:

@@ -14,7 +14,7 @@ import httpx2
 from tests.conftest import make_bot, wait_for_run
 from tests.support.fake_openai import FakeOpenAI, server_error, text, tool_calls
 
-from openorchestrator.config import Settings
+from openorchestrator.config import Config
 
 
 def _call(name: str, call_id: str, **arguments: Any) -> dict[str, Any]:
@@ -36,7 +36,7 @@ async def _run(client: httpx2.AsyncClient, bot_id: str) -> dict[str, Any]:
 
 
 async def test_a_bot_writes_its_notes_through_tool_calls(
-    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI, config: Settings
+    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI, config: Config
 ) -> None:
     bot = await make_bot(client, tools=["files"])
     fake.script(
@@ -65,7 +65,7 @@ async def test_a_bot_writes_its_notes_through_tool_calls(
 
 
 async def test_a_hostile_model_gets_nothing_but_log_lines(
-    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI, config: Settings, tmp_path: Path
+    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI, config: Config, tmp_path: Path
 ) -> None:
     other = await make_bot(client, name="Other", tools=["files"])
     victim = config.bot_dir(other["id"])
@@ -130,7 +130,7 @@ async def test_a_bot_without_tools_is_offered_none(
 
 
 async def test_a_failure_after_a_write_is_not_repeated(
-    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI, config: Settings
+    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI, config: Config
 ) -> None:
     """A retry or a fallback model would append the same line again: neither happens once a tool wrote."""
     bot = await make_bot(client, tools=["files"], fallback_models=["openai:gpt-4.1-nano"])
@@ -178,7 +178,7 @@ async def test_a_budget_stops_the_loop_before_the_request_that_would_go_over(
 
 
 async def test_a_retry_after_a_fallback_wrote_is_not_made(
-    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI, config: Settings
+    client: httpx2.AsyncClient, credential: dict[str, Any], fake: FakeOpenAI, config: Config
 ) -> None:
     """The first model fails for a passing reason, the fallback writes and then fails: the run ends without the
     one retry (which would write again)."""

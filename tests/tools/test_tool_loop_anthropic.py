@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import make_bot, wait_for_run
 from tests.support.fake_anthropic import FakeAnthropic, result_text, text, tool_use
 
-from openorchestrator.config import Settings
+from openorchestrator.config import Config
 
 KEY = "sk-ant-test.tools.0123456789.ANTH"
 MODEL = "claude-haiku-4-5-20251001"
@@ -63,7 +63,7 @@ async def test_a_claude_bot_writes_its_notes_through_tool_use(
     client: httpx2.AsyncClient,
     anthropic_credential: dict[str, Any],
     anth: FakeAnthropic,
-    config: Settings,
+    config: Config,
     max_output_tokens: int,
 ) -> None:
     bot = await make_bot(client, model=f"anthropic:{MODEL}", tools=["files"], max_output_tokens=max_output_tokens)
@@ -113,7 +113,7 @@ async def test_a_tool_the_claude_bot_was_not_given_is_refused(
     client: httpx2.AsyncClient,
     anthropic_credential: dict[str, Any],
     anth: FakeAnthropic,
-    config: Settings,
+    config: Config,
     max_output_tokens: int,
 ) -> None:
     bot = await make_bot(client, model=f"anthropic:{MODEL}", tools=["files"], max_output_tokens=max_output_tokens)

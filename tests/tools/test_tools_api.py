@@ -15,7 +15,7 @@ from tests.support.fake_openai import FakeOpenAI, text, tool_calls
 from tests.support.fake_search import DEFAULT_KEY, FakeSearch, Hit
 from tests.support.local_site import LocalSite
 
-from openorchestrator.config import Settings
+from openorchestrator.config import Config
 
 
 @pytest.fixture
@@ -31,8 +31,8 @@ def site() -> Iterator[LocalSite]:
 
 
 @pytest.fixture
-def config(tmp_path: Path, search: FakeSearch) -> Settings:
-    return Settings(  # type: ignore[call-arg]
+def config(tmp_path: Path, search: FakeSearch) -> Config:
+    return Config(  # type: ignore[call-arg]
         data_dir=tmp_path / "data", retry_delay_seconds=0.05, search_fallback_url=search.fallback_url, _env_file=None
     )
 

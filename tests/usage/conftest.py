@@ -10,14 +10,14 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.orm import Session
 from tests.usage.usage_support import NOW, FixedClock
 
-from openorchestrator.config import Settings
-from openorchestrator.db.engine import _on_sqlite_connect, sync_url
-from openorchestrator.services import Services, open_services
+from openorchestrator.config import Config
+from openorchestrator.db.connection import _on_sqlite_connect, sync_url
+from openorchestrator.runtime import Runtime, open_runtime
 
 
 @pytest.fixture
-async def services(config: Settings) -> AsyncIterator[Services]:
-    svc = await open_services(config, clock=FixedClock(NOW))
+async def services(config: Config) -> AsyncIterator[Runtime]:
+    svc = await open_runtime(config, clock=FixedClock(NOW))
     try:
         yield svc
     finally:
@@ -25,7 +25,7 @@ async def services(config: Settings) -> AsyncIterator[Services]:
 
 
 @pytest.fixture
-def db(services: Services) -> Iterator[Session]:
+def db(services: Runtime) -> Iterator[Session]:
     """A sync session on the migrated database; tests commit what the app should see."""
     engine = create_engine(sync_url(services.config.db_url))
     event.listen(engine, "connect", _on_sqlite_connect)

@@ -8,23 +8,23 @@ from typing import Any
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
+from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from openorchestrator.config import Settings
+from openorchestrator.config import Config
 from openorchestrator.db.base import Base
 from openorchestrator.db.migrate import HEAD_REVISION, MIGRATIONS_DIR, upgrade
 
 
-def alembic_config(url: str) -> Config:
-    config = Config()
+def alembic_config(url: str) -> AlembicConfig:
+    config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url)
     return config
 
 
-def sqlite_file(config: Settings) -> tuple[str, Path]:
+def sqlite_file(config: Config) -> tuple[str, Path]:
     config.ensure_dirs()
     return f"sqlite:///{config.sqlite_path}", config.sqlite_path
 
@@ -38,7 +38,7 @@ def only_events_objects(obj: Any, name: str | None, type_: str, _reflected: bool
     return table is not None and table.name == "events"
 
 
-def test_the_migrated_events_table_matches_the_model(config: Settings) -> None:
+def test_the_migrated_events_table_matches_the_model(config: Config) -> None:
     url, _ = sqlite_file(config)
     assert upgrade(config.db_url)
     engine = create_engine(url)
@@ -56,7 +56,7 @@ def test_the_migrated_events_table_matches_the_model(config: Settings) -> None:
     assert diffs == []
 
 
-def test_down_to_0001_and_up_again(config: Settings) -> None:
+def test_down_to_0001_and_up_again(config: Config) -> None:
     url, path = sqlite_file(config)
     upgrade(config.db_url)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from openorchestrator.bots import service
 from openorchestrator.bots.schemas import BotUpdate
 from openorchestrator.cli.table import Listing, local_time
+from openorchestrator.runtime import Runtime
 from openorchestrator.schedules.service import SchedulePreview, preview
-from openorchestrator.services import Services
 
 
-async def list_rows(svc: Services) -> Listing:
+async def list_rows(svc: Runtime) -> Listing:
     """The bots as JSON (`--json`) and as table rows for people."""
     async with svc.sessionmaker() as session:
         bots = await service.list_bots(session)
@@ -34,7 +34,7 @@ async def list_rows(svc: Services) -> Listing:
 
 
 async def set_schedule(
-    svc: Services, bot_ref: str, cron: str | None, timezone: str | None, dry_run: bool
+    svc: Runtime, bot_ref: str, cron: str | None, timezone: str | None, dry_run: bool
 ) -> tuple[str, SchedulePreview | None]:
     """Set (or with `cron` None, clear) a bot's schedule; the bot's name and the preview of the new schedule."""
     async with svc.sessionmaker() as session:
@@ -52,5 +52,5 @@ async def set_schedule(
     return bot.name, shown
 
 
-async def preview_only(svc: Services, cron: str, timezone: str | None) -> SchedulePreview:
+async def preview_only(svc: Runtime, cron: str, timezone: str | None) -> SchedulePreview:
     return preview(cron, timezone or svc.settings.current.timezone, svc.clock.now(), svc.language)

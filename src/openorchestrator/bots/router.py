@@ -10,7 +10,7 @@ from openorchestrator.bots import service
 from openorchestrator.bots.schemas import BotCreate, BotRead, BotUpdate
 from openorchestrator.db.models import Bot, Run
 from openorchestrator.errors import InvalidInput
-from openorchestrator.services import Services, services_of
+from openorchestrator.runtime import Runtime, runtime_of
 
 router = APIRouter(prefix="/api/bots", tags=["bots"])
 
@@ -26,13 +26,13 @@ async def _commit(session: AsyncSession, name: str) -> None:
         raise InvalidInput("name", f"another bot is already called {name!r}") from None
 
 
-def _read(svc: Services, bot: Bot, last: Run | None) -> BotRead:
+def _read(svc: Runtime, bot: Bot, last: Run | None) -> BotRead:
     return service.to_read(bot, last, svc.language, svc.scheduler.next_run_at(bot))
 
 
 @router.post("", status_code=201)
 async def create_bot(body: BotCreate, request: Request) -> BotRead:
-    svc = services_of(request)
+    svc = runtime_of(request)
     async with svc.sessionmaker() as session:
         current = svc.settings.current
         bot = await service.create_bot(
@@ -45,7 +45,7 @@ async def create_bot(body: BotCreate, request: Request) -> BotRead:
 
 @router.get("")
 async def list_bots(request: Request) -> list[BotRead]:
-    svc = services_of(request)
+    svc = runtime_of(request)
     async with svc.sessionmaker() as session:
         bots = await service.list_bots(session)
         last = await service.last_runs(session, [bot.id for bot in bots])
@@ -54,7 +54,7 @@ async def list_bots(request: Request) -> list[BotRead]:
 
 @router.get("/{bot_id}")
 async def read_bot(bot_id: str, request: Request) -> BotRead:
-    svc = services_of(request)
+    svc = runtime_of(request)
     async with svc.sessionmaker() as session:
         bot = await service.get_bot(session, bot_id)
         last = await service.last_runs(session, [bot.id])
@@ -63,7 +63,7 @@ async def read_bot(bot_id: str, request: Request) -> BotRead:
 
 @router.patch("/{bot_id}")
 async def update_bot(bot_id: str, body: BotUpdate, request: Request) -> BotRead:
-    svc = services_of(request)
+    svc = runtime_of(request)
     async with svc.sessionmaker() as session:
         bot = await service.get_bot(session, bot_id)
         current = svc.settings.current
@@ -76,7 +76,7 @@ async def update_bot(bot_id: str, body: BotUpdate, request: Request) -> BotRead:
 
 @router.delete("/{bot_id}", status_code=204)
 async def delete_bot(bot_id: str, request: Request) -> Response:
-    svc = services_of(request)
+    svc = runtime_of(request)
     async with svc.sessionmaker() as session:
         bot = await service.get_bot(session, bot_id)
         active = await service.active_run_ids(session, bot_id)
@@ -92,7 +92,7 @@ async def delete_bot(bot_id: str, request: Request) -> Response:
 
 @router.post("/{bot_id}/duplicate", status_code=201)
 async def duplicate_bot(bot_id: str, request: Request) -> BotRead:
-    svc = services_of(request)
+    svc = runtime_of(request)
     async with svc.sessionmaker() as session:
         bot = await service.get_bot(session, bot_id)
         jitter = svc.settings.current.jitter_seconds

@@ -21,7 +21,7 @@ from openorchestrator.channels.schemas import (
 )
 from openorchestrator.db.models import IN_APP_CHANNEL_ID, Channel, Notification, Run
 from openorchestrator.errors import NotFound
-from openorchestrator.services import services_of
+from openorchestrator.runtime import runtime_of
 
 router = APIRouter(prefix="/api", tags=["channels"])
 
@@ -45,7 +45,7 @@ def _read(channel: Channel) -> ChannelRead:
 
 @router.post("/channels", status_code=201)
 async def create_channel(body: ChannelCreate, request: Request) -> ChannelRead:
-    svc = services_of(request)
+    svc = runtime_of(request)
     async with svc.sessionmaker() as session:
         channel = await service.create_channel(session, svc.box, svc.clock.now(), body.type, body.name, body.config)
         await session.commit()
@@ -54,21 +54,21 @@ async def create_channel(body: ChannelCreate, request: Request) -> ChannelRead:
 
 @router.get("/channels")
 async def list_channels(request: Request) -> list[ChannelRead]:
-    svc = services_of(request)
+    svc = runtime_of(request)
     async with svc.sessionmaker() as session:
         return [_read(channel) for channel in await service.list_channels(session)]
 
 
 @router.get("/channels/{channel_id}")
 async def read_channel(channel_id: str, request: Request) -> ChannelRead:
-    svc = services_of(request)
+    svc = runtime_of(request)
     async with svc.sessionmaker() as session:
         return _read(await service.get_channel(session, channel_id))
 
 
 @router.patch("/channels/{channel_id}")
 async def update_channel(channel_id: str, body: ChannelUpdate, request: Request) -> ChannelRead:
-    svc = services_of(request)
+    svc = runtime_of(request)
     async with svc.sessionmaker() as session:
         channel = await service.get_channel(session, channel_id)
         await service.update_channel(session, svc.box, svc.clock.now(), channel, body.name, body.config)
@@ -78,7 +78,7 @@ async def update_channel(channel_id: str, body: ChannelUpdate, request: Request)
 
 @router.delete("/channels/{channel_id}", status_code=204)
 async def delete_channel(channel_id: str, request: Request) -> Response:
-    svc = services_of(request)
+    svc = runtime_of(request)
     async with svc.sessionmaker() as session:
         await service.delete_channel(session, await service.get_channel(session, channel_id))
         await session.commit()
@@ -88,7 +88,7 @@ async def delete_channel(channel_id: str, request: Request) -> Response:
 @router.post("/channels/{channel_id}/test")
 async def test_channel(channel_id: str, request: Request) -> ChannelRead:
     """Send a test message now; the answer's `status` and `error_message` say how it went."""
-    svc = services_of(request)
+    svc = runtime_of(request)
     async with svc.sessionmaker() as session:
         channel = await service.get_channel(session, channel_id)
         await service.send_test(channel, svc.box, svc.language, svc.clock.now())
@@ -99,7 +99,7 @@ async def test_channel(channel_id: str, request: Request) -> ChannelRead:
 @router.post("/channels/{channel_id}/pair")
 async def pair_channel(channel_id: str, request: Request) -> ChannelRead:
     """Telegram's "Chat suchen": bind the chat that sent the pairing code; `pending` until the code arrives."""
-    svc = services_of(request)
+    svc = runtime_of(request)
     async with svc.sessionmaker() as session:
         channel = await service.get_channel(session, channel_id)
         await service.pair_telegram(channel, svc.box, svc.language, svc.clock.now())
@@ -110,7 +110,7 @@ async def pair_channel(channel_id: str, request: Request) -> ChannelRead:
 # -- links ---------------------------------------------------------------------------------------------------
 @router.get("/bots/{bot_id}/channels")
 async def read_links(bot_id: str, request: Request) -> list[BotChannelRead]:
-    svc = services_of(request)
+    svc = runtime_of(request)
     async with svc.sessionmaker() as session:
         links = await service.bot_links(session, bot_id)
     return [BotChannelRead.model_validate(link, from_attributes=True) for link in links]
@@ -118,7 +118,7 @@ async def read_links(bot_id: str, request: Request) -> list[BotChannelRead]:
 
 @router.put("/bots/{bot_id}/channels")
 async def replace_links(bot_id: str, body: list[BotChannelLink], request: Request) -> list[BotChannelRead]:
-    svc = services_of(request)
+    svc = runtime_of(request)
     async with svc.sessionmaker() as session:
         links = await service.set_bot_links(session, bot_id, [link.model_dump() for link in body])
         await session.commit()
@@ -128,7 +128,7 @@ async def replace_links(bot_id: str, body: list[BotChannelLink], request: Reques
 @router.get("/runs/{run_id}/notifications")
 async def run_notifications(run_id: str, request: Request) -> list[NotificationRead]:
     """What was sent where for this run: status, attempts, when, and what failed."""
-    svc = services_of(request)
+    svc = runtime_of(request)
     async with svc.sessionmaker() as session:
         if await session.get(Run, run_id) is None:
             raise NotFound("run", run_id)
@@ -154,7 +154,7 @@ async def feed(
     limit: int = Query(50, ge=1, le=200),
 ) -> list[NotificationRead]:
     """The in-app feed, newest first: every finished run and event the bots' rules let through."""
-    svc = services_of(request)
+    svc = runtime_of(request)
     async with svc.sessionmaker() as session:
         rows = (await session.scalars(_feed_query(unread, before, limit))).all()
     return [NotificationRead.model_validate(row, from_attributes=True) for row in rows]
@@ -162,7 +162,7 @@ async def feed(
 
 @router.post("/notifications/{notification_id}/read")
 async def mark_read(notification_id: str, request: Request) -> NotificationRead:
-    svc = services_of(request)
+    svc = runtime_of(request)
     async with svc.sessionmaker() as session:
         row = await session.get(Notification, notification_id)
         if row is None or row.channel_id != IN_APP_CHANNEL_ID:
@@ -179,7 +179,7 @@ async def mark_read(notification_id: str, request: Request) -> NotificationRead:
 @router.get("/notifications/stream")
 async def stream(request: Request, after: str | None = Query(None, max_length=26)) -> StreamingResponse:
     """Live feed for the UI (Server-Sent Events): each new in-app notification as `data: {json}`."""
-    svc = services_of(request)
+    svc = runtime_of(request)
 
     async def events() -> AsyncIterator[str]:
         last = after

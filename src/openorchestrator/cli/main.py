@@ -64,23 +64,23 @@ def friendly(func: Callable[..., T]) -> Callable[..., T]:
 
 
 def _config(data_dir: Path | None, **overrides: Any) -> Any:
-    from openorchestrator.config import Settings
+    from openorchestrator.config import Config
 
     values = {key: value for key, value in overrides.items() if value is not None}
     if data_dir is not None:
         values["data_dir"] = data_dir
-    return Settings(**values)
+    return Config(**values)
 
 
 def _with_services(data_dir: Path | None, work: Callable[[Any], Awaitable[T]]) -> T:
-    from openorchestrator.services import open_services
+    from openorchestrator.runtime import open_runtime
 
     async def main() -> T:
-        services = await open_services(_config(data_dir))
+        runtime = await open_runtime(_config(data_dir))
         try:
-            return await work(services)
+            return await work(runtime)
         finally:
-            await services.close()
+            await runtime.close()
 
     return asyncio.run(main())
 

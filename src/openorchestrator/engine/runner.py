@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
-from openorchestrator.config import Settings
+from openorchestrator.config import Config
 from openorchestrator.core.clock import Clock
 from openorchestrator.core.crypto import SecretBox
 from openorchestrator.core.i18n import run_error_message
@@ -41,7 +41,7 @@ class RunEngine:
     def __init__(
         self,
         *,
-        config: Settings,
+        config: Config,
         sessionmaker: async_sessionmaker[AsyncSession],
         box: SecretBox,
         settings: SettingsStore,

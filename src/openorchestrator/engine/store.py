@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from openorchestrator.core.i18n import Language
-from openorchestrator.db.engine import _on_sqlite_connect, sync_url
+from openorchestrator.db.connection import _on_sqlite_connect, sync_url
 from openorchestrator.db.models import Bot, ProviderCredential, Run
 from openorchestrator.engine.budget import BudgetVerdict, check_budgets, record_budget_events, worst_case_cost
 from openorchestrator.engine.states import RunStatus, transition_statement

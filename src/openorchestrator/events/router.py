@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query, Request
 from openorchestrator.db.models import EventKind
 from openorchestrator.events import service
 from openorchestrator.events.schemas import EventRead
-from openorchestrator.services import services_of
+from openorchestrator.runtime import runtime_of
 
 router = APIRouter(prefix="/api/events", tags=["events"])
 
@@ -19,6 +19,6 @@ async def list_events(
     before: str | None = Query(None, max_length=26, description="Id of the last event of the previous page"),
 ) -> list[EventRead]:
     """Budget warnings and stops, failing credentials, bots gone quiet: newest first."""
-    async with services_of(request).sessionmaker() as session:
+    async with runtime_of(request).sessionmaker() as session:
         events = await service.list_events(session, kind=kind, bot_id=bot_id, limit=limit, before=before)
     return [EventRead.model_validate(event) for event in events]

@@ -15,10 +15,10 @@ from openorchestrator.db.models import Channel, Notification, Run
 from openorchestrator.engine.states import Trigger
 from openorchestrator.runs import service
 from openorchestrator.runs.schemas import RunRead
-from openorchestrator.services import Services
+from openorchestrator.runtime import Runtime
 
 
-async def run_once(svc: Services, bot_ref: str, run_input: str | None, spinner: bool) -> Run:
+async def run_once(svc: Runtime, bot_ref: str, run_input: str | None, spinner: bool) -> Run:
     """Run a bot here (no server needed) with the same engine the server uses, and return the run that
     tells the result: the first attempt, or its retry after a transient failure. Bots in `on_complete`
     run too before this returns."""
@@ -45,7 +45,7 @@ async def run_once(svc: Services, bot_ref: str, run_input: str | None, spinner: 
     return run
 
 
-async def _until_ended(svc: Services, run_id: str) -> Run:
+async def _until_ended(svc: Runtime, run_id: str) -> Run:
     while True:
         run = await svc.engine.get_run(run_id)
         if run.status not in ("pending", "running"):
@@ -53,12 +53,12 @@ async def _until_ended(svc: Services, run_id: str) -> Run:
         await asyncio.sleep(0.05)
 
 
-async def _retry_of(svc: Services, run_id: str) -> Run | None:
+async def _retry_of(svc: Runtime, run_id: str) -> Run | None:
     async with svc.sessionmaker() as session:
         return await session.scalar(select(Run).where(Run.retry_of == run_id))
 
 
-async def list_rows(svc: Services, bot_ref: str, limit: int) -> Listing:
+async def list_rows(svc: Runtime, bot_ref: str, limit: int) -> Listing:
     """A bot's runs as JSON (`--json`) and as table rows for people, newest first."""
     async with svc.sessionmaker() as session:
         bot = await find_bot(session, bot_ref)
@@ -80,7 +80,7 @@ async def list_rows(svc: Services, bot_ref: str, limit: int) -> Listing:
     return Listing([run.model_dump(mode="json") for run in runs], table)
 
 
-async def show_run(svc: Services, run_id: str) -> dict[str, Any]:
+async def show_run(svc: Runtime, run_id: str) -> dict[str, Any]:
     """One run with its tool calls and what was sent where (`--json`: all of it, as the API has it)."""
     run = RunRead.model_validate(await svc.engine.get_run(run_id))
     async with svc.sessionmaker() as session:

@@ -5,8 +5,8 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 
 from openorchestrator.bots.service import get_bot
+from openorchestrator.runtime import runtime_of
 from openorchestrator.schedules.service import SchedulePreview, presets, preview
-from openorchestrator.services import services_of
 
 router = APIRouter(prefix="/api", tags=["schedules"])
 
@@ -16,13 +16,13 @@ Cron = Query(..., min_length=1, max_length=120, description='5-field cron, e.g. 
 @router.get("/schedule/presets")
 async def list_presets(request: Request) -> list[dict[str, Any]]:
     """The shapes a schedule picker offers, with the cron pattern to fill in."""
-    return presets(services_of(request).language)
+    return presets(runtime_of(request).language)
 
 
 @router.get("/schedule/preview")
 async def preview_schedule(request: Request, cron: str = Cron, timezone: str | None = None) -> SchedulePreview:
     """Description and next 5 times of a schedule, in `timezone` (default: the app's)."""
-    svc = services_of(request)
+    svc = runtime_of(request)
     return preview(cron, timezone or svc.settings.current.timezone, svc.clock.now(), svc.language)
 
 
@@ -31,7 +31,7 @@ async def preview_bot_schedule(
     bot_id: str, request: Request, cron: str = Cron, timezone: str | None = None
 ) -> SchedulePreview:
     """As /api/schedule/preview, in the bot's time zone unless `timezone` is given."""
-    svc = services_of(request)
+    svc = runtime_of(request)
     async with svc.sessionmaker() as session:
         bot = await get_bot(session, bot_id)
     zone = timezone or bot.timezone or svc.settings.current.timezone

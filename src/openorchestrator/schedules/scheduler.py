@@ -30,7 +30,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from openorchestrator.config import Settings
+from openorchestrator.config import Config
 from openorchestrator.core.clock import Clock
 from openorchestrator.core.cron import CronError
 from openorchestrator.db.models import Bot, Lease
@@ -88,7 +88,7 @@ class Scheduler:
     def __init__(
         self,
         *,
-        config: Settings,
+        config: Config,
         engine: RunEngine,
         sessionmaker: async_sessionmaker[AsyncSession],
         settings: SettingsStore,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from openorchestrator.services import services_of
+from openorchestrator.runtime import runtime_of
 from openorchestrator.settings.schemas import AppSettings, AppSettingsUpdate
 
 router = APIRouter(prefix="/api/settings", tags=["settings"])
@@ -10,9 +10,9 @@ router = APIRouter(prefix="/api/settings", tags=["settings"])
 
 @router.get("")
 async def read_settings(request: Request) -> AppSettings:
-    return services_of(request).settings.current
+    return runtime_of(request).settings.current
 
 
 @router.patch("")
 async def update_settings(patch: AppSettingsUpdate, request: Request) -> AppSettings:
-    return await services_of(request).settings.update(patch)
+    return await runtime_of(request).settings.update(patch)

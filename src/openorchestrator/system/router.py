@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from openorchestrator import __version__
-from openorchestrator.services import services_of
+from openorchestrator.runtime import runtime_of
 
 router = APIRouter(prefix="/api", tags=["system"])
 
@@ -38,11 +38,11 @@ class Status(BaseModel):
 
 @router.get("/health")
 async def health(request: Request) -> Health:
-    status = services_of(request).engine.status()
+    status = runtime_of(request).engine.status()
     return Health(status="degraded" if status["warnings"] else "ok", version=__version__)
 
 
 @router.get("/status")
 async def status(request: Request) -> Status:
-    svc = services_of(request)
+    svc = runtime_of(request)
     return Status.model_validate({**svc.engine.status(), "scheduler": svc.scheduler.status()})

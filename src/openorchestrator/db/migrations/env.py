@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, event, pool
 
 from openorchestrator.db import models  # noqa: F401  (registers the tables)
 from openorchestrator.db.base import Base
-from openorchestrator.db.engine import _on_sqlite_connect
+from openorchestrator.db.connection import _on_sqlite_connect
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")
