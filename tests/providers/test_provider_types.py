@@ -230,7 +230,7 @@ PROVIDERS: dict[str, Provider] = {
 }
 ALL = list(PROVIDERS)
 NEW_TYPES = ["anthropic", "google", "mistral", "ollama", "openai_compatible"]
-"""`openai` is the only type with a full suite elsewhere: its key-check failures in tests/api/test_api_validation.py
+"""`openai` is the only type with a full suite elsewhere: its key-check failures in tests/test_validation.py
 (the same checker as `openai_compatible`), its run failures (retries, Retry-After, quota, unknown model, timeouts)
 in tests/engine/. Here it takes part in the key check, the run and the wire format only."""
 WITH_KEY = [t for t in NEW_TYPES if PROVIDERS[t].invalid_key is not None]

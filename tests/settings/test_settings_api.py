@@ -1,5 +1,5 @@
 """Runtime settings through the HTTP API (api-v1 "Config"): defaults, PATCH of a subset, persistence across a
-restart on the same data dir. Refused values are in test_api_validation.py.
+restart on the same data dir. Refused values are in tests/test_validation.py.
 """
 
 from __future__ import annotations

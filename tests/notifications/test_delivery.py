@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from tests.channels.conftest import START, Post
+from tests.notifications.conftest import START, Post
 from tests.support.fake_openai import error, text
 from tests.support.fake_telegram import FakeTelegram, too_many_requests
 from tests.support.smtp_server import SmtpServer
@@ -439,7 +439,7 @@ def test_quiet_hours_ending_in_the_spring_gap_end_at_the_jump() -> None:
 async def test_an_event_committed_behind_the_mark_is_still_sent(post: Post, hook: WebhookReceiver) -> None:
     """Another process made the event's id first but committed it after a newer one was already handled."""
     from openorchestrator.core.ids import new_id
-    from openorchestrator.engine.budget import record_event
+    from openorchestrator.events.record import record_event
 
     channel = await post.channel("webhook", {"url": hook.url()})
     bot = await post.bot([(channel["id"], "on_error", None)])

@@ -1,6 +1,6 @@
 """AI provider credentials through the HTTP API (api-v1 "AI provider credentials"): what is saved, listed,
 read and deleted. The key check runs the real OpenAI SDK against the local `FakeOpenAI`. Refused credentials
-and `POST /api/providers/validate` (which save nothing) are in test_api_validation.py.
+and `POST /api/providers/validate` (which save nothing) are in tests/test_validation.py.
 """
 
 from __future__ import annotations
