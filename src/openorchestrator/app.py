@@ -26,6 +26,7 @@ from openorchestrator.schedules.router import router as schedules_router
 from openorchestrator.security import GuardMiddleware
 from openorchestrator.settings.router import router as settings_router
 from openorchestrator.system.router import router as system_router
+from openorchestrator.templates.router import router as templates_router
 from openorchestrator.tools.router import router as tools_router
 from openorchestrator.usage.router import router as usage_router
 
@@ -67,6 +68,7 @@ def create_app(config: Config, *, runtime: Runtime | None = None) -> FastAPI:
         schedules_router,
         channels_router,
         tools_router,
+        templates_router,
     )
     for router in routers:
         app.include_router(router)
