@@ -1,0 +1,21 @@
+/** The UI kit: Radix behaviour + Tailwind looks. Import from "@/components/ui". */
+export { AlertDialog, type AlertDialogProps } from "./AlertDialog";
+export { Badge, type BadgeTone } from "./Badge";
+export { Button, type ButtonProps, type ButtonSize, type ButtonVariant, buttonClass } from "./Button";
+export { Card, CardBody, CardFooter, CardHeader } from "./Card";
+export { Checkbox } from "./Checkbox";
+export { cn } from "./cn";
+export { Dialog, DialogClose, type DialogProps } from "./Dialog";
+export { DropdownMenu, type MenuItem } from "./DropdownMenu";
+export { EmptyState } from "./EmptyState";
+export { Field, type FieldProps, Label, useFieldControl } from "./Field";
+export { Input } from "./Input";
+export { RadioGroup, type RadioOption } from "./RadioGroup";
+export { Select, type SelectOption } from "./Select";
+export { Skeleton } from "./Skeleton";
+export { Spinner } from "./Spinner";
+export { Switch } from "./Switch";
+export { type TabItem, Tabs } from "./Tabs";
+export { Textarea } from "./Textarea";
+export { dismissToast, Toaster, type ToastOptions, toast } from "./Toast";
+export { Tooltip, TooltipProvider } from "./Tooltip";
