@@ -5,6 +5,7 @@
     ├── NotFound                404 not_found
     ├── Conflict                409 <code>
     ├── QueueFull               429 queue_full
+    ├── TooManyConnections      429 too_many_connections  (live streams)
     └── ProviderRejected        400 <validation code>  a credential failed its check
 
 Run failures are not exceptions that reach the client: they are data on the run (`error_code`), see
@@ -60,6 +61,11 @@ class Conflict(AppError):
 class QueueFull(AppError):
     status_code = 429
     code = "queue_full"
+
+
+class TooManyConnections(AppError):
+    status_code = 429
+    code = "too_many_connections"
 
 
 class ProviderRejected(AppError):

@@ -13,9 +13,14 @@ from openorchestrator.core.crypto import SecretBox, load_or_create_key
 from openorchestrator.core.i18n import Language
 from openorchestrator.db.connection import make_engine, make_sessionmaker
 from openorchestrator.db.migrate import upgrade
+from openorchestrator.engine.effects import record_run_effects
+from openorchestrator.engine.lifecycle import RunChanged, RunLifecycle
 from openorchestrator.engine.runner import RunEngine
+from openorchestrator.live.hub import LiveHub
 from openorchestrator.notifications.dispatcher import Dispatcher
+from openorchestrator.notifications.outbox import RunNotifications
 from openorchestrator.providers.llm import LLMGateway, PydanticAIGateway
+from openorchestrator.schedules.fires import FireBookkeeping
 from openorchestrator.schedules.scheduler import Scheduler
 from openorchestrator.settings.service import SettingsStore
 
@@ -35,6 +40,7 @@ class Runtime:
     engine: RunEngine
     scheduler: Scheduler
     dispatcher: Dispatcher
+    live: LiveHub
 
     @property
     def language(self) -> Language:
@@ -52,6 +58,7 @@ class Runtime:
         await self.scheduler.start()
 
     async def stop(self) -> None:
+        await self.live.close()
         await self.scheduler.stop()
         await self.engine.stop()
 
@@ -75,7 +82,16 @@ async def open_runtime(config: Config, *, clock: Clock | None = None, gateway: L
     store = SettingsStore(sessionmaker)
     await store.load()
     gateway = gateway or PydanticAIGateway()
-    engine = RunEngine(config=config, sessionmaker=sessionmaker, box=box, settings=store, clock=clock, gateway=gateway)
+    lifecycle = RunLifecycle()
+    engine = RunEngine(
+        config=config,
+        sessionmaker=sessionmaker,
+        box=box,
+        settings=store,
+        clock=clock,
+        gateway=gateway,
+        lifecycle=lifecycle,
+    )
     scheduler = Scheduler(config=config, engine=engine, sessionmaker=sessionmaker, settings=store, clock=clock)
     dispatcher = Dispatcher(
         sessionmaker=sessionmaker,
@@ -86,9 +102,23 @@ async def open_runtime(config: Config, *, clock: Clock | None = None, gateway: L
         gateway=gateway,
         next_run_at=scheduler.next_run_at,
     )
-    scheduler.dispatcher = dispatcher
-    engine.after_finish = dispatcher.wake
-    return Runtime(config, db, sessionmaker, box, clock, store, gateway, engine, scheduler, dispatcher)
+    live = LiveHub(lifecycle, sessionmaker)
+    _subscribe(lifecycle, engine, store, clock, dispatcher)
+    scheduler.while_leading(dispatcher.start, dispatcher.stop)  # notifications go out where the schedules run
+    return Runtime(config, db, sessionmaker, box, clock, store, gateway, engine, scheduler, dispatcher, live)
+
+
+def _subscribe(
+    lifecycle: RunLifecycle, engine: RunEngine, settings: SettingsStore, clock: Clock, dispatcher: Dispatcher
+) -> None:
+    """What follows from a run's ending, in this order inside its transaction, then after the commit."""
+    lifecycle.on_ending(record_run_effects)  # credentials that proved bad, a bot paused by its budget
+    lifecycle.on_ending(FireBookkeeping(settings, clock))  # scheduled fires in a row without success
+    lifecycle.on_ending(RunNotifications(settings, clock))  # the outbox rows
+    lifecycle.on_ending(engine.spawner.follow_ups)  # the runs of `on_complete` bots
+    lifecycle.subscribe(
+        lambda event: dispatcher.wake() if isinstance(event, RunChanged) and event.kind == "ended" else None
+    )
 
 
 def runtime_of(request: Request) -> Runtime:

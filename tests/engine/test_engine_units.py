@@ -1,5 +1,6 @@
 """Pure logic of the run engine, without a server: context building (engine/context.py), run-log redaction
-(engine/runlog.py), the retry pause (engine/executor.py retry_at, output_hash) and run ids (core/ids.py)."""
+(engine/runlog.py), the retry pause (engine/spawning.py retry_at), the output hash (engine/outcome.py) and run ids
+(core/ids.py)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from openorchestrator.engine.context import (
     estimate_tokens,
     read_notes,
 )
-from openorchestrator.engine.executor import output_hash, retry_at
+from openorchestrator.engine.outcome import output_hash
 from openorchestrator.engine.runlog import RunLog
+from openorchestrator.engine.spawning import retry_at
 
 # -- context -------------------------------------------------------------------------------------------------
 

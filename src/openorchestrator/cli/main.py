@@ -116,15 +116,28 @@ def serve(
 
     setup_logging(config.log_level)
     typer.echo(f"openOrchestrator {__version__} at http://{config.host}:{config.port}  (data: {config.data_dir})")
-    uvicorn.run(
-        create_app(config),
+    web_app = create_app(config)
+    server_config = uvicorn.Config(
+        web_app,
         host=config.host,
         port=config.port,
         log_level="warning",
         log_config=None,  # keep our logging set-up: uvicorn's would reset the levels of quiet loggers
         access_log=False,
         lifespan="on",
+        timeout_graceful_shutdown=5,  # a stream that still does not end is cut after this
     )
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            # Open live streams (GET /api/live) never end by themselves, and uvicorn waits for them before it
+            # stops the app: end them first.
+            runtime = getattr(web_app.state, "runtime", None)
+            if runtime is not None:
+                runtime.live.close_soon()
+            super().handle_exit(sig, frame)
+
+    Server(server_config).run()
 
 
 @app.command()

@@ -20,109 +20,22 @@ Rules:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal
-from zoneinfo import ZoneInfo
+from typing import Literal
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from openorchestrator.core.calendar import day_start, month_start
 from openorchestrator.core.i18n import Language
-from openorchestrator.core.ids import new_id
 from openorchestrator.db.models import Bot, Event, EventKind, Run
-from openorchestrator.providers.types import ProviderType
-
-DEFAULT_MAX_OUTPUT_TOKENS = 4_096
-"""Output tokens assumed for the worst case of a bot without `max_output_tokens` (most models' usual cap)."""
+from openorchestrator.events.record import record_event
 
 SPENT_QUANTUM = Decimal("0.00000001")
 """Sums of float costs are rounded to this (a millionth of a cent), so float noise never tips a budget."""
 
 BudgetName = Literal["bot_daily", "bot_monthly", "global_monthly"]
-
-_PRICE_PROVIDER_IDS: dict[str, str] = {
-    ProviderType.OPENAI: "openai",
-    ProviderType.ANTHROPIC: "anthropic",
-    ProviderType.GOOGLE: "google",
-    ProviderType.MISTRAL: "mistral",
-}
-"""Our provider types → genai-prices provider ids. Ollama runs locally (free); openai_compatible goes by URL."""
-
-
-# -- what a run could cost ---------------------------------------------------------------------------------
-def worst_case_cost(
-    provider_type: str,
-    model_name: str,
-    base_url: str | None,
-    prompt_tokens: int,
-    max_output_tokens: int | None,
-    *,
-    at: datetime | None = None,
-) -> Decimal | None:
-    """The price of `prompt_tokens` in and the full output allowance out, in USD; None when no price is known.
-
-    `max_output_tokens` None means `DEFAULT_MAX_OUTPUT_TOKENS`. `at` picks the price valid then (default now).
-    """
-    if provider_type == ProviderType.OLLAMA:
-        return Decimal(0)
-    provider_id = _PRICE_PROVIDER_IDS.get(provider_type)
-    api_url = base_url if provider_type == ProviderType.OPENAI_COMPATIBLE else None
-    if provider_id is None and not api_url:
-        return None
-    output_tokens = DEFAULT_MAX_OUTPUT_TOKENS if max_output_tokens is None else max_output_tokens
-    return _price(model_name, prompt_tokens, output_tokens, provider_id, api_url, at)
-
-
-def _price(
-    model_name: str,
-    input_tokens: int,
-    output_tokens: int,
-    provider_id: str | None,
-    api_url: str | None,
-    at: datetime | None,
-) -> Decimal | None:
-    # Imported here: loading the price table takes about a second, and only budget checks need it.
-    from genai_prices import Usage, calc_price
-
-    usage = Usage(input_tokens=input_tokens, output_tokens=output_tokens)
-    try:
-        if provider_id is not None:
-            result = calc_price(usage, model_name, provider_id=provider_id, genai_request_timestamp=at)
-        else:
-            result = calc_price(usage, model_name, provider_api_url=api_url, genai_request_timestamp=at)
-    except (LookupError, ValueError):  # unknown provider or model, or a price the table cannot apply
-        return None
-    return result.total_price
-
-
-# -- periods -----------------------------------------------------------------------------------------------
-def local_midnight(day: date, tz: str) -> datetime:
-    """The first instant of `day` in the zone `tz`, as an aware UTC datetime."""
-    return datetime.combine(day, time(), ZoneInfo(tz)).astimezone(UTC)
-
-
-def local_date(moment: datetime, tz: str) -> date:
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime: give an aware one (UTC)")
-    return moment.astimezone(ZoneInfo(tz)).date()
-
-
-def day_start(now: datetime, tz: str) -> datetime:
-    """Midnight of `now`'s day in the zone `tz` (an IANA name), in UTC."""
-    return local_midnight(local_date(now, tz), tz)
-
-
-def month_start(now: datetime, tz: str) -> datetime:
-    """Midnight of the first day of `now`'s month in the zone `tz`, in UTC."""
-    return local_midnight(local_date(now, tz).replace(day=1), tz)
-
-
-def next_month_start(now: datetime, tz: str) -> datetime:
-    """Midnight of the first day of the month after `now`'s month in the zone `tz`, in UTC."""
-    first = local_date(now, tz).replace(day=1)
-    return local_midnight((first + timedelta(days=32)).replace(day=1), tz)
 
 
 # -- what was spent ----------------------------------------------------------------------------------------
@@ -292,33 +205,6 @@ def _not_yet_warned(session: Session, bot_id: str, crossing: list[BudgetWarning]
         )
 
     return [warning for warning in crossing if not warned(warning)]
-
-
-# -- events ------------------------------------------------------------------------------------------------
-def record_event(
-    session: Session | AsyncSession,
-    kind: EventKind,
-    message: str,
-    *,
-    bot_id: str | None = None,
-    run_id: str | None = None,
-    credential_id: str | None = None,
-    data: dict[str, Any] | None = None,
-    now: datetime,
-) -> Event:
-    """Add an event to the session (the caller commits)."""
-    event = Event(
-        id=new_id(),
-        kind=EventKind(kind).value,
-        bot_id=bot_id,
-        run_id=run_id,
-        credential_id=credential_id,
-        message=message,
-        data=data or {},
-        created_at=now,
-    )
-    session.add(event)
-    return event
 
 
 def record_budget_events(

@@ -20,12 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from openorchestrator.core.i18n import Language
+from openorchestrator.core.notes import TEXT_SUFFIXES
 
 LAST_OUTPUT_CHARS = 2000
 NOTES_TOKEN_BUDGET = 4000
-TEXT_SUFFIXES = frozenset(
-    {".txt", ".md", ".markdown", ".json", ".csv", ".tsv", ".yaml", ".yml", ".log", ".xml", ".html"}
-)
 MAX_NOTE_BYTES = 1_000_000
 
 _TOKEN = re.compile(r"\w{1,4}|[^\w\s]", re.UNICODE)

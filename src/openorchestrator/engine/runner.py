@@ -1,13 +1,16 @@
 """The run engine's front door: accept runs (with backpressure), cancel them, recover after a crash, report.
 
 create_run ──▶ runs row `pending` (committed) ──▶ RunQueue ──▶ Executor.execute ──▶ final status
+
+What follows from a run (notifications, fire bookkeeping, follow-up runs, live updates) is not here: it
+subscribes to the engine's `RunLifecycle` (see `engine/lifecycle.py`), wired in `runtime.open_runtime`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -17,19 +20,22 @@ from openorchestrator.config import Config
 from openorchestrator.core.clock import Clock
 from openorchestrator.core.crypto import SecretBox
 from openorchestrator.core.i18n import run_error_message
-from openorchestrator.core.ids import new_id
-from openorchestrator.db.models import Bot, Run
-from openorchestrator.engine.executor import Executor, retry_at
+from openorchestrator.core.process import holder_is_gone
+from openorchestrator.db.models import Run
+from openorchestrator.engine.executor import Executor
+from openorchestrator.engine.lifecycle import RunChanged, RunLifecycle
 from openorchestrator.engine.queue import RunQueue
-from openorchestrator.engine.runlog import RunLog
+from openorchestrator.engine.spawning import Spawner
 from openorchestrator.engine.states import TERMINAL, RunStatus, Trigger, transition
 from openorchestrator.engine.store import RunStore
+from openorchestrator.engine.tooling import ToolSetup
 from openorchestrator.errors import NotFound, QueueFull
 from openorchestrator.providers.llm import LLMGateway
-from openorchestrator.providers.types import ProviderFailure
 from openorchestrator.settings.service import SettingsStore
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 QUEUE_WARN_DEPTH = 10
 """More runs waiting than this puts a warning into `/api/status`."""
@@ -47,21 +53,38 @@ class RunEngine:
         settings: SettingsStore,
         clock: Clock,
         gateway: LLMGateway,
+        lifecycle: RunLifecycle | None = None,
     ) -> None:
-        self.config = config
-        self.sessionmaker = sessionmaker
-        self.box = box
         self.settings = settings
         self.clock = clock
-        self.gateway = gateway
+        self.lifecycle = lifecycle or RunLifecycle()
         self.stopping = False
         self.gone_owners: set[str] = set()
         """Processes known to be gone (a scheduling process whose lease ran out), for `recover`."""
-        self.after_finish: Callable[[], None] | None = None
-        """Called after a run's ending is committed (the notification dispatcher wakes up)."""
+        self._sessionmaker = sessionmaker
+        self._cancel_grace = config.cancel_grace_seconds
         self._accepting = 0
         self.store = RunStore(config.db_url)
-        self.executor = Executor(self)
+        self.spawner = Spawner(
+            clock,
+            retry_delay=lambda: config.retry_delay_seconds,
+            max_retry_delay=lambda: config.max_retry_delay_seconds,
+        )
+        tools = ToolSetup(sessionmaker, box, settings, config.bot_dir, config.search_fallback_url)
+        self.executor = Executor(
+            store=self.store,
+            gateway=gateway,
+            box=box,
+            clock=clock,
+            settings=settings,
+            tools=tools,
+            bot_dir=config.bot_dir,
+            spawner=self.spawner,
+            lifecycle=self.lifecycle,
+            submit=lambda run_id, not_before: self.queue.submit(run_id, not_before),
+            queue_room=self.queue_room,
+            stopping=lambda: self.stopping,
+        )
         self.queue = RunQueue(self.executor.execute, settings.current.max_parallel_runs, clock)
         settings.subscribe(lambda new: self.queue.set_parallelism(new.max_parallel_runs))
 
@@ -84,10 +107,12 @@ class RunEngine:
         keep = keep or set()
         now = self.clock.now()
         message = run_error_message("interrupted", self.settings.current.language)
-        async with self.sessionmaker() as session:
-            rows = (await session.execute(select(Run.id, Run.log, Run.owner).where(Run.status == "running"))).all()
+        async with self._sessionmaker() as session:
+            rows = (
+                await session.execute(select(Run.id, Run.bot_id, Run.log, Run.owner).where(Run.status == "running"))
+            ).all()
             stranded = [row for row in rows if row.id not in keep and self._owner_is_gone(row.owner)]
-            for run_id, entries, _owner in stranded:
+            for run_id, _bot_id, entries, _owner in stranded:
                 entry = {
                     "at": now.isoformat(),
                     "level": "error",
@@ -110,6 +135,8 @@ class RunEngine:
             ).all()
             waiting = [row for row in pending if row.id not in keep]
             await session.commit()
+        for row in stranded:
+            self.lifecycle.ended(row.id, row.bot_id, RunStatus.FAILED)
         for run_id, not_before in waiting:
             self.queue.submit(run_id, not_before)
         if stranded or waiting:
@@ -121,8 +148,6 @@ class RunEngine:
         process on this machine that no longer exists, or the scheduling process whose lease ran out."""
         if owner is None or owner == self.store.owner or owner in self.gone_owners:
             return True
-        from openorchestrator.schedules.scheduler import holder_is_gone
-
         return holder_is_gone(owner)
 
     # -- accepting runs --------------------------------------------------------------------------------
@@ -141,77 +166,26 @@ class RunEngine:
             self._accepting -= 1
         if not inserted:
             raise NotFound("bot", bot_id)
+        self.lifecycle.publish(RunChanged("created", run.id, bot_id, RunStatus.PENDING))
         if submit:
             self.queue.submit(run.id)
         return run
 
-    def _new_run(self, bot_id: str, run_input: str | None, trigger: Trigger, **values: Any) -> Run:
-        values.setdefault("attempt", 1)
-        values.setdefault("created_at", self.clock.now())
-        return Run(
-            id=new_id(),
-            bot_id=bot_id,
-            status=RunStatus.PENDING.value,
-            trigger=trigger.value,
-            input=run_input,
-            log=[],
-            **values,
-        )
+    async def admit(self, work: Callable[[Session], T], created: Callable[[T], Iterable[Run]]) -> T:
+        """Run `work` in the run store's thread (it writes runs and commits them, e.g. a scheduled fire's), then
+        queue the runs `created(result)` names and tell listeners."""
+        result = await self.store.transact(work)
+        for run in created(result):
+            self.lifecycle.publish(RunChanged("created", run.id, run.bot_id, RunStatus(run.status)))
+            self.queue.submit(run.id, run.not_before)
+        return result
 
-    def retry_run(self, run: Run, failure: ProviderFailure, run_log: RunLog) -> Run:
-        """The one retry of a run that failed for a transient reason; created with the failed run's ending."""
-        now = self.clock.now()
-        not_before = retry_at(
-            now, self.config.retry_delay_seconds, failure.retry_after, self.config.max_retry_delay_seconds
-        )
-        retry = self._new_run(
-            run.bot_id,
-            run.input,
-            Trigger.RETRY,
-            attempt=run.attempt + 1,
-            retry_of=run.id,
-            not_before=not_before,
-            parent_run_id=run.parent_run_id,
-            scheduled_for=run.scheduled_for,  # the retry belongs to the same fire
-            created_at=now,
-        )
-        seconds = round((not_before - now).total_seconds(), 1)
-        run_log.info(f"Retrying once in {seconds} s as run {retry.id}.", retry_run_id=retry.id)
-        retry.log = [
-            {
-                "at": now.isoformat(),
-                "level": "info",
-                "message": f"Retry of run {run.id} ({failure.code}).",
-                "retry_of": run.id,
-            }
-        ]
-        return retry
+    def _new_run(self, bot_id: str, run_input: str | None, trigger: Trigger, **values: Any) -> Run:
+        return self.spawner.new_run(bot_id, run_input, trigger, **values)
 
     def queue_room(self) -> int:
         """How many more runs may wait before the queue is full (read on the event loop)."""
         return QUEUE_MAX_DEPTH - self.queue.depth - self._accepting
-
-    def follow_ups(self, session: Session, run: Run, bot: Bot, output: str, run_log: RunLog, room: int) -> list[Run]:
-        """Runs of the bots in `on_complete`, with this run's output as their input (trigger `bot`).
-
-        Called in the run store's thread, inside the transaction that ends `run`; `room` is `queue_room()`
-        as read on the event loop before (the queue belongs to the loop, not to the store's thread)."""
-        if not bot.on_complete:
-            return []
-        targets = session.scalars(select(Bot).where(Bot.id.in_(bot.on_complete))).all()
-        by_id = {target.id: target for target in targets}
-        runs: list[Run] = []
-        for target_id in bot.on_complete:
-            target = by_id.get(target_id)
-            if target is None or not target.enabled:
-                run_log.warning(f"Next bot {target_id} skipped: it is missing or paused.")
-            elif len(runs) >= room:
-                run_log.warning(f"Next bot {target.name!r} dropped: the queue is full.", dropped_bot_id=target_id)
-            else:
-                follow_up = self._new_run(target.id, output, Trigger.BOT, parent_run_id=run.id)
-                run_log.info(f"Handed the output to {target.name!r} (run {follow_up.id}).", next_run_id=follow_up.id)
-                runs.append(follow_up)
-        return runs
 
     # -- cancelling ------------------------------------------------------------------------------------
     async def cancel(self, run_id: str) -> Run:
@@ -220,7 +194,7 @@ class RunEngine:
             return run
         if run.status == RunStatus.PENDING:
             self.queue.withdraw(run_id)
-            async with self.sessionmaker() as session:
+            async with self._sessionmaker() as session:
                 done = await transition(
                     session,
                     run_id,
@@ -232,13 +206,14 @@ class RunEngine:
                 )
                 await session.commit()
             if done:
+                self.lifecycle.ended(run_id, run.bot_id, RunStatus.CANCELLED)
                 return await self.get_run(run_id)
         if self.queue.cancel_running(run_id):
-            await self.queue.wait_for(run_id, self.config.cancel_grace_seconds)
+            await self.queue.wait_for(run_id, self._cancel_grace)
         return await self.get_run(run_id)
 
     async def get_run(self, run_id: str) -> Run:
-        async with self.sessionmaker() as session:
+        async with self._sessionmaker() as session:
             run = await session.get(Run, run_id)
         if run is None:
             raise NotFound("run", run_id)

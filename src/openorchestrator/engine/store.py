@@ -23,9 +23,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from openorchestrator.core.i18n import Language
 from openorchestrator.db.connection import _on_sqlite_connect, sync_url
 from openorchestrator.db.models import Bot, ProviderCredential, Run
-from openorchestrator.engine.budget import BudgetVerdict, check_budgets, record_budget_events, worst_case_cost
+from openorchestrator.engine.budget import BudgetVerdict, check_budgets, record_budget_events
+from openorchestrator.engine.lifecycle import RunEnding
 from openorchestrator.engine.states import RunStatus, transition_statement
-from openorchestrator.providers.types import ModelTarget, split_model
+from openorchestrator.providers.credentials import credentials_for
+from openorchestrator.providers.pricing import worst_case_cost
+from openorchestrator.providers.types import ModelTarget
 
 T = TypeVar("T")
 
@@ -154,26 +157,21 @@ class RunStore:
         return verdict
 
     # -- finish ----------------------------------------------------------------------------------------
-    async def finish(
-        self,
-        run_id: str,
-        status: RunStatus,
-        values: dict[str, Any],
-        follow_ups: Callable[[Session], list[Run]],
-    ) -> list[Run]:
-        """End a running run and add the runs that follow from it, in one transaction."""
-        return await self._call(self._finish, run_id, status, values, follow_ups)
+    async def finish(self, ending: RunEnding, hooks: Callable[[Session, RunEnding], list[Run]]) -> list[Run] | None:
+        """End a running run: its final values, what the ending hooks write, the runs that follow (its retry and
+        what the hooks return), in one transaction. None when the run was no longer running (nothing written)."""
+        return await self._call(self._finish, ending, hooks)
 
-    def _finish(
-        self, run_id: str, status: RunStatus, values: dict[str, Any], follow_ups: Callable[[Session], list[Run]]
-    ) -> list[Run]:
+    def _finish(self, ending: RunEnding, hooks: Callable[[Session, RunEnding], list[Run]]) -> list[Run] | None:
+        run_id = ending.run.id
         self._in_flight.pop(run_id, None)  # its cost is in the runs table from now on
         with self._sessions() as session:
-            runs = follow_ups(session)
-            result = session.execute(transition_statement(run_id, RunStatus.RUNNING, status, **values))
+            runs = [ending.retry] if ending.retry is not None else []
+            runs.extend(hooks(session, ending))
+            result = session.execute(transition_statement(run_id, RunStatus.RUNNING, ending.status, **ending.values))
             if result.rowcount != 1:  # type: ignore[attr-defined]
                 session.rollback()  # the run is gone (its bot was deleted) or already ended
-                return []
+                return None
             session.add_all(runs)
             session.commit()
         return runs
@@ -195,15 +193,4 @@ class BudgetQuestion:
     now: datetime
 
 
-def credentials_for(session: Session, models: list[str]) -> dict[str, ProviderCredential]:
-    names = set()
-    for model in models:
-        try:
-            names.add(split_model(model)[0])
-        except ValueError:
-            continue
-    found = session.scalars(select(ProviderCredential).where(ProviderCredential.name.in_(names)))
-    return {credential.name: credential for credential in found}
-
-
-__all__ = ["Previous", "RunStore", "Started", "credentials_for"]
+__all__ = ["Previous", "RunStore", "Started"]

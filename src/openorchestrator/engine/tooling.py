@@ -6,25 +6,41 @@ key it does not need and the model never sees one at all.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from openorchestrator.core.crypto import SecretError
+from openorchestrator.core.crypto import SecretBox, SecretError
 from openorchestrator.db.models import Bot, ProviderCredential
 from openorchestrator.engine.runlog import RunLog
 from openorchestrator.providers.service import purpose
+from openorchestrator.settings.service import SettingsStore
 from openorchestrator.tools.base import ToolContext
 from openorchestrator.tools.loop import ToolUse, tool_use
-
-if TYPE_CHECKING:
-    from openorchestrator.engine.runner import RunEngine
 
 SEARCH_KEY_TYPE = "brave"
 BRAVE_PATH = "/res/v1/web/search"
 
 
-async def tools_for_run(engine: RunEngine, bot: Bot, log: RunLog) -> ToolUse | None:
+@dataclass(frozen=True)
+class ToolSetup:
+    """What a run's tools are made from: the settings, the bot folders, the Brave key's store."""
+
+    sessionmaker: async_sessionmaker[AsyncSession]
+    box: SecretBox
+    settings: SettingsStore
+    bot_dir: Callable[[str], Path]
+    search_fallback_url: str | None
+
+    async def for_run(self, bot: Bot, log: RunLog) -> ToolUse | None:
+        return await tools_for_run(self, bot, log)
+
+
+async def tools_for_run(engine: ToolSetup, bot: Bot, log: RunLog) -> ToolUse | None:
     if not bot.tools:
         return None
     settings = engine.settings.current
@@ -37,11 +53,11 @@ async def tools_for_run(engine: RunEngine, bot: Bot, log: RunLog) -> ToolUse | N
             options["search_lang"] = settings.search_language
         if settings.search_country:
             options["country"] = settings.search_country
-    if engine.config.search_fallback_url:
-        options["fallback_url"] = engine.config.search_fallback_url
+    if engine.search_fallback_url:
+        options["fallback_url"] = engine.search_fallback_url
     context = ToolContext(
         bot_id=bot.id,
-        bot_dir=engine.config.bot_dir(bot.id),
+        bot_dir=engine.bot_dir(bot.id),
         fetch_allowlist=tuple(settings.fetch_allowlist),
         language=settings.language,
         secrets=secrets,
@@ -54,7 +70,7 @@ async def tools_for_run(engine: RunEngine, bot: Bot, log: RunLog) -> ToolUse | N
     return tool_use(bot.tools, context, max_requests=bot.max_model_requests, record=record)
 
 
-async def _search_key(engine: RunEngine, secrets: dict[str, str], options: dict[str, Any], log: RunLog) -> None:
+async def _search_key(engine: ToolSetup, secrets: dict[str, str], options: dict[str, Any], log: RunLog) -> None:
     """The Brave Search key (a credential of type `brave`, added like a provider key), if there is one."""
     async with engine.sessionmaker() as session:
         credential = await session.scalar(

@@ -32,8 +32,9 @@ from openorchestrator.core.clock import Clock
 from openorchestrator.core.crypto import SecretBox
 from openorchestrator.core.i18n import Language
 from openorchestrator.db.models import Bot, Channel, Event, Notification, Run, Setting
-from openorchestrator.engine.store import RunStore, credentials_for
+from openorchestrator.engine.store import RunStore
 from openorchestrator.notifications import outbox, render
+from openorchestrator.providers.credentials import credentials_for
 from openorchestrator.providers.llm import LLMGateway
 from openorchestrator.settings.service import SettingsStore
 

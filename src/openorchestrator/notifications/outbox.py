@@ -16,10 +16,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from openorchestrator.core.clock import Clock
 from openorchestrator.core.i18n import Language
 from openorchestrator.core.ids import new_id
 from openorchestrator.db.models import IN_APP_CHANNEL_ID, Bot, BotChannel, Channel, Event, Notification
+from openorchestrator.engine.lifecycle import RunEnding
+from openorchestrator.engine.states import RunStatus
 from openorchestrator.notifications import render, rules
+from openorchestrator.settings.service import SettingsStore
 
 LATE_EVENTS = timedelta(minutes=10)
 DEFAULT_IN_APP = ("always", "short")
@@ -200,3 +204,35 @@ def _row(
         created_at=now,
         **refs,
     )
+
+
+class RunNotifications:
+    """Ending hook: the outbox rows a run's ending brings, in its transaction, so a crash cannot lose or double
+    them. A cancelled run tells nobody."""
+
+    def __init__(self, settings: SettingsStore, clock: Clock) -> None:
+        self._settings = settings
+        self._clock = clock
+
+    def __call__(self, session: Session, ending: RunEnding) -> None:
+        if ending.status == RunStatus.CANCELLED:
+            return
+        current, values, bot = self._settings.current, ending.values, ending.bot
+        facts = render.RunFacts(
+            bot_id=bot.id,
+            bot_name=bot.name,
+            emoji=bot.emoji,
+            run_id=ending.run.id,
+            status=ending.status.value,
+            output=values.get("output"),
+            error_message=values.get("error_message"),
+            is_new=values.get("is_new"),
+            tokens_in=values.get("tokens_in"),
+            tokens_out=values.get("tokens_out"),
+            cost_estimate=values.get("cost_estimate"),
+            finished_at=values.get("finished_at"),
+            duration_ms=values.get("duration_ms"),
+        )
+        quiet = (current.quiet_hours.start, current.quiet_hours.end) if current.quiet_hours else None
+        policy = QuietPolicy(self._clock.now(), ZoneInfo(current.timezone), quiet, current.language)
+        plan_for_run(session, facts, bot, policy)

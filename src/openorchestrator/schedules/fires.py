@@ -28,13 +28,16 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from openorchestrator.core.clock import Clock
 from openorchestrator.core.cron import CronError, build_trigger
 from openorchestrator.core.i18n import AT_LEAST, BOT_STALE, MISS_REASONS, MORE_TIMES, Language, run_error_message
 from openorchestrator.core.ids import new_id
 from openorchestrator.core.triggers import JitteredCron, jitter_offset
 from openorchestrator.db.models import Bot, EventKind, Run
-from openorchestrator.engine.budget import record_event
+from openorchestrator.engine.lifecycle import RunEnding
 from openorchestrator.engine.states import RunStatus, Trigger
+from openorchestrator.events.record import record_event
+from openorchestrator.settings.service import SettingsStore
 
 log = logging.getLogger(__name__)
 
@@ -333,3 +336,27 @@ def record_fire_outcome(
         data={"failed_fires": count, "last_error_code": outcome.error_code},
         now=now,
     )
+
+
+class FireBookkeeping:
+    """Ending hook: a scheduled fire has its final outcome (its retry, if any, is over): count it for
+    `bot_stale`. A run cancelled by its user says nothing about the bot."""
+
+    def __init__(self, settings: SettingsStore, clock: Clock) -> None:
+        self._settings = settings
+        self._clock = clock
+
+    def __call__(self, session: Session, ending: RunEnding) -> None:
+        if ending.run.scheduled_for is None or ending.retry is not None or ending.status == RunStatus.CANCELLED:
+            return
+        current = self._settings.current
+        outcome = FireOutcome(
+            bot_id=ending.bot.id,
+            bot_name=ending.bot.name,
+            completed=ending.status == RunStatus.COMPLETED,
+            error_code=ending.error_code,
+            error_message=ending.error_message,
+            run_id=ending.run.id,
+        )
+        now = self._clock.now()
+        record_fire_outcome(session, outcome, stale_after=current.stale_after_fires, language=current.language, now=now)

@@ -16,27 +16,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import secrets
-import socket
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from apscheduler.executors.base import BaseExecutor
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from openorchestrator.config import Config
 from openorchestrator.core.clock import Clock
 from openorchestrator.core.cron import CronError
-from openorchestrator.db.models import Bot, Lease
+from openorchestrator.db.models import Bot
 from openorchestrator.engine.runner import RunEngine
-from openorchestrator.notifications.dispatcher import Dispatcher
 from openorchestrator.schedules import fires
+from openorchestrator.schedules.lease import SchedulerLease
 from openorchestrator.settings.schemas import AppSettings
 from openorchestrator.settings.service import SettingsStore
 
@@ -45,30 +41,6 @@ log = logging.getLogger(__name__)
 LEASE_NAME = "scheduler"
 JUMP_SECONDS = 30.0
 """Wall clock and monotonic clock may drift apart by this much between two ticks before we call it a jump."""
-
-
-def _machine() -> str:
-    """This host and PID namespace: two containers with one host name must not judge each other's PIDs."""
-    try:
-        namespace = os.readlink("/proc/self/ns/pid").removeprefix("pid:").strip("[]")
-    except OSError:
-        namespace = ""
-    return f"{socket.gethostname()}/{namespace}" if namespace else socket.gethostname()
-
-
-def holder_is_gone(holder: str) -> bool:
-    """Whether a process id (`machine:pid:tag`) was a process on this machine that no longer exists."""
-    host, _, rest = holder.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != _machine() or not pid_text.isdigit():
-        return False
-    try:
-        os.kill(int(pid_text), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # it exists, as another user's process
-        return False
-    return False
 
 
 class _FireExecutor(BaseExecutor):  # type: ignore[misc]
@@ -101,10 +73,12 @@ class Scheduler:
         self.settings = settings
         self.clock = clock
         self.monotonic = monotonic
-        self.holder = f"{_machine()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.lease = SchedulerLease(
+            sessionmaker, clock, seconds=config.scheduler_lease_seconds, gone=engine.gone_owners.add
+        )
+        self.holder = self.lease.holder
         engine.store.owner = self.holder
         self.role = "off"
-        self.leader: str | None = None
         self._aps: AsyncIOScheduler | None = None
         self._known: dict[str, tuple[Any, ...]] = {}
         self._mark: tuple[Any, ...] | None = None
@@ -118,14 +92,28 @@ class Scheduler:
         self._subscribed = False
         self._seen: tuple[str, int] | None = (settings.current.timezone, settings.current.jitter_seconds)
         self._wall = self._mono = 0.0
-        self.dispatcher: Dispatcher | None = None
-        """Sends notifications; runs only in the scheduling process, like the schedules."""
+        self._on_lead: list[Callable[[], Awaitable[None]]] = []
+        self._on_standby: list[Callable[[], Awaitable[None]]] = []
         self.fired = 0
         """Fires handled since start (on time, caught up, missed or dropped)."""
 
     @property
     def lease_seconds(self) -> float:
         return self.config.scheduler_lease_seconds
+
+    @property
+    def leader(self) -> str | None:
+        return self.lease.leader
+
+    def while_leading(self, start: Callable[[], Awaitable[None]], stop: Callable[[], Awaitable[None]]) -> None:
+        """Run `start` when this process becomes the scheduling one and `stop` when it stops being it (another
+        process took over, or this one stops): the notification dispatcher lives like the schedules."""
+        self._on_lead.append(start)
+        self._on_standby.append(stop)
+
+    async def _standby(self) -> None:
+        for stop in self._on_standby:
+            await stop()
 
     # -- life ------------------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -147,11 +135,10 @@ class Scheduler:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        if self.dispatcher is not None:
-            await self.dispatcher.stop()
+        await self._standby()
         if self.role == "leader":
             self._stop_jobs()
-            await self._release()
+            await self.lease.release()
         self.role = "off"
 
     async def _maintain(self) -> None:
@@ -171,15 +158,14 @@ class Scheduler:
                 await self.settings.refresh()  # changed through another process? (jitter, time zone, parallel runs …)
             except Exception:
                 log.warning("scheduler: could not re-read the settings", exc_info=True)
-            leading = await self._claim_lease()
+            leading = await self.lease.claim()
             if leading and self.role != "leader":
                 await self._lead()
             elif not leading and self.role == "leader":
                 log.warning("scheduler: another process (%s) took over scheduling", self.leader)
                 self._stop_jobs()
                 self.role = "standby"
-                if self.dispatcher is not None:
-                    await self.dispatcher.stop()
+                await self._standby()
             if self.role != "leader":
                 return
             if self._clock_jumped() or self._resettle is not None:
@@ -214,8 +200,8 @@ class Scheduler:
             self._stop_jobs()
             raise
         self.role = "leader"
-        if self.dispatcher is not None:
-            await self.dispatcher.start()
+        for start in self._on_lead:
+            await start()
 
     def _stop_jobs(self) -> None:
         if self._aps is not None:
@@ -223,62 +209,6 @@ class Scheduler:
             self._aps = None
         self._known.clear()
         self._mark = None
-
-    # -- the lease -------------------------------------------------------------------------------------
-    async def _claim_lease(self) -> bool:
-        now = self.clock.now()
-        expires = now + timedelta(seconds=self.lease_seconds)
-        async with self.sessionmaker() as session:
-            previous = await session.scalar(select(Lease.holder).where(Lease.name == LEASE_NAME))
-            moved = await session.execute(
-                update(Lease)
-                .where(Lease.name == LEASE_NAME, or_(Lease.holder == self.holder, Lease.expires_at < now))
-                .values(holder=self.holder, expires_at=expires)
-            )
-            if moved.rowcount == 1:  # type: ignore[attr-defined]
-                if previous is not None and previous != self.holder:
-                    self.engine.gone_owners.add(previous)  # its lease ran out: its running runs are stranded
-                await session.commit()
-                self.leader = self.holder
-                return True
-            self.leader = await session.scalar(select(Lease.holder).where(Lease.name == LEASE_NAME))
-            if self.leader is not None and holder_is_gone(self.leader):  # killed on this machine: no need to wait
-                taken = await session.execute(
-                    update(Lease)
-                    .where(Lease.name == LEASE_NAME, Lease.holder == self.leader)
-                    .values(holder=self.holder, expires_at=expires)
-                )
-                await session.commit()
-                if taken.rowcount == 1:  # type: ignore[attr-defined]
-                    self.engine.gone_owners.add(self.leader)
-                    log.info("scheduler: the previous scheduling process (%s) is gone; taking over", self.leader)
-                    self.leader = self.holder
-                    return True
-                return False
-            if self.leader is not None:
-                return False
-            session.add(Lease(name=LEASE_NAME, holder=self.holder, expires_at=expires))
-            try:
-                await session.commit()
-            except IntegrityError:  # another process inserted it a moment ago
-                await session.rollback()
-                self.leader = await session.scalar(select(Lease.holder).where(Lease.name == LEASE_NAME))
-                return False
-        self.leader = self.holder
-        return True
-
-    async def _release(self) -> None:
-        """Hand over at once on a normal stop: the lease is left expired."""
-        try:
-            async with self.sessionmaker() as session:
-                await session.execute(
-                    update(Lease)
-                    .where(Lease.name == LEASE_NAME, Lease.holder == self.holder)
-                    .values(expires_at=datetime(1970, 1, 1, tzinfo=UTC))
-                )
-                await session.commit()
-        except Exception:  # the database may be gone already; the lease then simply runs out
-            log.warning("scheduler: could not release the lease", exc_info=True)
 
     # -- the clock -------------------------------------------------------------------------------------
     def _remember_clock(self) -> None:
@@ -413,9 +343,7 @@ class Scheduler:
             reason=reason,
             stale_after=current.stale_after_fires,
         )
-        settled = await self.engine.store.transact(lambda session: fires.settle(session, bot_ids, policy))
-        for run in settled.runs:
-            self.engine.queue.submit(run.id)
+        settled = await self.engine.admit(lambda session: fires.settle(session, bot_ids, policy), lambda s: s.runs)
         self.fired += len(settled.runs) + settled.dropped
         if settled.missed or settled.dropped:
             log.info("scheduler: %d fires missed (%s), %d dropped", settled.missed, reason, settled.dropped)

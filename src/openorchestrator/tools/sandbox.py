@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from openorchestrator.engine.context import TEXT_SUFFIXES
+from openorchestrator.core.notes import TEXT_SUFFIXES
 from openorchestrator.tools.base import ToolRefused
 
 MAX_NAME_CHARS = 120

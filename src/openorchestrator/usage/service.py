@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from openorchestrator.core.calendar import local_date, local_midnight, month_start, next_month_start
 from openorchestrator.db.models import Bot, ProviderCredential, Run
-from openorchestrator.engine.budget import as_usd, local_date, local_midnight, month_start, next_month_start
+from openorchestrator.engine.budget import as_usd
 from openorchestrator.errors import InvalidInput
 from openorchestrator.usage.schemas import GroupBy, UsageRow, UsageSummary
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from openorchestrator.engine.context import TEXT_SUFFIXES
+from openorchestrator.core.notes import TEXT_SUFFIXES
 from openorchestrator.tools import registry
 from openorchestrator.tools.base import ToolCall, ToolContext, ToolFunction
 from openorchestrator.tools.sandbox import (
