@@ -1,6 +1,7 @@
 """Shared plumbing of the local provider stand-ins (`fake_openai`, `fake_anthropic`, `fake_gemini`, `fake_mistral`,
 `fake_ollama`): a stdlib HTTP/1.1 server on 127.0.0.1 (ephemeral port) in a daemon thread, the generic replies
-(`ErrorReply`, `HangReply`, `DelayReply`, `DropReply`), request recording, reply scripting and a prompt `stop()`.
+(`ErrorReply`, `HangReply`, `DelayReply`, `DropReply`, and `StreamReply` for the pace of a streamed answer), request
+recording, reply scripting and a prompt `stop()`.
 
 Each fake subclasses `FakeServer` (lifecycle, scripting, recording) and `FakeHandler` (reading, recording and
 answering one request); the provider modules only add routes, wire formats and reply helpers.
@@ -73,6 +74,17 @@ class DropReply:
     """Close the connection without sending any response."""
 
 
+@dataclass(frozen=True)
+class StreamReply:
+    """How a streamed answer goes out: `reply`'s stream events one by one (chunked, as the providers send them),
+    `interval` seconds apart; with `cut_after`, the connection closes after that many events, without the end of the
+    stream (a connection lost mid-answer). A request that does not stream gets `reply` as usual."""
+
+    reply: Any
+    interval: float = 0.0
+    cut_after: int | None = None
+
+
 CONTROL_REPLIES = (ErrorReply, HangReply, DelayReply, DropReply)
 
 
@@ -84,6 +96,12 @@ def hang(seconds: float | None = None) -> HangReply:
 def drop() -> DropReply:
     """Close the connection without a response."""
     return DropReply()
+
+
+def streamed(reply: Any, *, interval: float = 0.0, cut_after: int | None = None) -> StreamReply:
+    """Stream `reply` event by event, `interval` seconds apart (stop() aborts the wait); with `cut_after`, hang up
+    after that many events. Requests that do not stream get `reply` as usual."""
+    return StreamReply(reply, interval, cut_after)
 
 
 @dataclass(frozen=True)
@@ -106,6 +124,8 @@ def text(content: str, input_tokens: int = 10, output_tokens: int = 2) -> TextRe
 def coerce_reply(reply: Any, extra_types: tuple[type, ...] = ()) -> Any:
     """A reply object from what `script()` accepts: a reply, a `str` (text) or a dict `{"content": ...,
     "input_tokens": ..., "output_tokens": ...}`."""
+    if isinstance(reply, StreamReply):
+        return StreamReply(coerce_reply(reply.reply, extra_types), reply.interval, reply.cut_after)
     if isinstance(reply, (TextReply, *CONTROL_REPLIES, *extra_types)):
         return reply
     if isinstance(reply, str):
@@ -218,6 +238,8 @@ class FakeHandler(BaseHTTPRequestHandler):
     wbufsize = 1 << 16  # headers and body leave in one write (avoids Nagle / delayed-ACK stalls)
     error_content_type = JSON_TYPE
     server: FakeHTTPServer
+    stream_plan: StreamReply | None = None
+    """The pace of this request's stream, if its reply was a `StreamReply` (set by `resolve`)."""
 
     # -- hooks for subclasses ------------------------------------------------------------------------------
 
@@ -283,6 +305,34 @@ class FakeHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def send_stream(
+        self,
+        status: int,
+        events: Sequence[bytes],
+        content_type: str = SSE_TYPE,
+        headers: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        """Send a stream's events: in one write, or paced and chunked (and maybe cut) as `stream_plan` says."""
+        plan = self.stream_plan
+        if plan is None:
+            self.send(status, b"".join(events), content_type, headers)
+            return
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Transfer-Encoding", "chunked")
+        for name, value in (*self.response_headers(), *headers):
+            self.send_header(name, value)
+        self.end_headers()
+        stop_event = self.server.fake._stop_event
+        for index, event in enumerate(events):
+            waited = index > 0 and plan.interval > 0 and stop_event.wait(plan.interval)
+            if waited or (plan.cut_after is not None and index >= plan.cut_after):
+                self.drop()
+                return
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(event), event))
+            self.wfile.flush()
+        self.wfile.write(b"0\r\n\r\n")
+
     def send_json(self, status: int, obj: Any, headers: Iterable[tuple[str, str]] = ()) -> None:
         self.send(status, dumps(obj), JSON_TYPE, headers)
 
@@ -308,8 +358,10 @@ class FakeHandler(BaseHTTPRequestHandler):
     def resolve(self, reply: Any) -> Any:
         """Play out delays, hangs and drops; the reply left to send, or None if the connection was closed."""
         stop_event = self.server.fake._stop_event
-        while isinstance(reply, DelayReply):
-            if stop_event.wait(reply.seconds):
+        while isinstance(reply, (DelayReply, StreamReply)):
+            if isinstance(reply, StreamReply):
+                self.stream_plan = reply
+            elif stop_event.wait(reply.seconds):
                 self.drop()
                 return None
             reply = reply.reply
@@ -335,6 +387,7 @@ class FakeHandler(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         fake = self.server.fake
+        self.stream_plan = None  # one connection serves several requests
         raw = self._read_body()
         try:
             body: Any = json.loads(raw) if raw else None

@@ -24,6 +24,9 @@ The key is read from `x-api-key` or `Authorization: Bearer` (anthropic 2.x sends
 pydantic-ai streams a request (even `agent.run()`) when its `max_tokens` is above what the SDK allows without
 streaming (about 21,333), e.g. `model_settings={"max_tokens": 64000}`, or the model's default maximum output with a
 custom client timeout; `agent.run_stream()` always streams. Both forms answer from the same scripted replies.
+
+`streamed(reply, interval=..., cut_after=...)` sends a streamed answer event by event (chunked), paced, or hangs up
+after `cut_after` events (a connection lost mid-answer); a request that does not stream gets `reply` as usual.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from ._fake_http import (
     HangReply,
     ProviderFake,
     ProviderRequest,
+    StreamReply,
     TextReply,
     drop,
     dumps,
@@ -54,6 +58,7 @@ from ._fake_http import (
     retry_after_headers,
     serve_listing,
     split_text,
+    streamed,
     text,
 )
 
@@ -67,6 +72,7 @@ __all__ = [
     "HangReply",
     "MidStreamErrorReply",
     "Reply",
+    "StreamReply",
     "TextReply",
     "ToolUse",
     "ToolUseReply",
@@ -84,6 +90,7 @@ __all__ = [
     "rate_limited",
     "server_error",
     "result_text",
+    "streamed",
     "text",
     "tool_use",
 ]
@@ -131,7 +138,7 @@ class ToolUseReply:
     output_tokens: int = 2
 
 
-Reply = TextReply | ToolUseReply | ErrorReply | MidStreamErrorReply | HangReply | DelayReply | DropReply
+Reply = TextReply | ToolUseReply | ErrorReply | MidStreamErrorReply | HangReply | DelayReply | DropReply | StreamReply
 """Anything `script()` accepts; it also takes a plain `str` (text), a dict `{"content": ..., "input_tokens": ...,
 "output_tokens": ...}` or a dict `{"tool_use": [...], "text": ..., "input_tokens": ..., "output_tokens": ...}`."""
 
@@ -384,7 +391,7 @@ def _block_events(index: int, block: Mapping[str, Any]) -> list[bytes]:
     return out
 
 
-def _stream(reply: TextReply | ToolUseReply, model: str, msg_id: str) -> bytes:
+def _stream(reply: TextReply | ToolUseReply, model: str, msg_id: str) -> list[bytes]:
     usage = {
         "input_tokens": reply.input_tokens,
         "cache_creation_input_tokens": 0,
@@ -397,7 +404,7 @@ def _stream(reply: TextReply | ToolUseReply, model: str, msg_id: str) -> bytes:
     delta = {"stop_reason": _stop_reason(reply), "stop_sequence": None}
     out.append(_event("message_delta", {"type": "message_delta", "delta": delta, "usage": usage}))
     out.append(_event("message_stop", {"type": "message_stop"}))
-    return b"".join(out)
+    return out
 
 
 def _request_problem(body: Mapping[str, Any]) -> str | None:
@@ -549,7 +556,7 @@ class _Handler(FakeHandler):
         if isinstance(reply, ErrorReply):
             self.send_error_reply(reply, model)
         elif stream:
-            self.send(200, _stream(reply, model, msg_id), SSE_TYPE, (("cache-control", "no-cache"),))
+            self.send_stream(200, _stream(reply, model, msg_id), SSE_TYPE, (("cache-control", "no-cache"),))
         else:
             self.send_json(200, _message(reply, model, msg_id))
 

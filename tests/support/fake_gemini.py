@@ -18,6 +18,9 @@ The key is read from `x-goog-api-key` (what the SDK sends) or the `key` query pa
 
 Models are named without `models/` in `script_for_model()` (`"gemini-2.5-flash"`); pydantic-ai's `GoogleModel`
 uses `generateContent` for `agent.run()` and `streamGenerateContent?alt=sse` for `agent.run_stream()`.
+
+`streamed(reply, interval=..., cut_after=...)` sends a streamed answer event by event (chunked), paced, or hangs up
+after `cut_after` events (a connection lost mid-answer); a request that does not stream gets `reply` as usual.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from ._fake_http import (
     HangReply,
     ProviderFake,
     ProviderRequest,
+    StreamReply,
     TextReply,
     drop,
     dumps,
@@ -44,6 +48,7 @@ from ._fake_http import (
     next_id,
     serve_listing,
     split_text,
+    streamed,
     text,
 )
 
@@ -56,6 +61,7 @@ __all__ = [
     "GeminiRequest",
     "HangReply",
     "Reply",
+    "StreamReply",
     "TextReply",
     "billing_required",
     "context_too_long",
@@ -68,6 +74,7 @@ __all__ = [
     "permission_denied",
     "rate_limited",
     "server_error",
+    "streamed",
     "text",
     "unavailable",
 ]
@@ -89,7 +96,7 @@ _JSON_UTF8 = "application/json; charset=UTF-8"
 # --- replies ---------------------------------------------------------------------------------------------
 
 
-Reply = TextReply | ErrorReply | HangReply | DelayReply | DropReply
+Reply = TextReply | ErrorReply | HangReply | DelayReply | DropReply | StreamReply
 """Anything `script()` accepts; it also takes a plain `str` (text) or a dict `{"content": ..., "input_tokens": ...,
 "output_tokens": ...}`."""
 
@@ -372,8 +379,8 @@ class _Handler(FakeHandler):
         if not stream:
             self.send(200, dumps(_response(reply, model, response_id)), _JSON_UTF8)
         elif query.get("alt") == "sse":
-            raw = b"".join(b"data: " + dumps(chunk) + b"\r\n\r\n" for chunk in _chunks(reply, model, response_id))
-            self.send(200, raw, "text/event-stream")
+            events = [b"data: " + dumps(chunk) + b"\r\n\r\n" for chunk in _chunks(reply, model, response_id)]
+            self.send_stream(200, events, "text/event-stream")
         else:
             self.send(200, json.dumps(_chunks(reply, model, response_id), indent=2).encode(), _JSON_UTF8)
 

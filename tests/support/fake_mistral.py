@@ -14,6 +14,9 @@ The key is the bearer token. Pass `fake.base_url` (`http://127.0.0.1:PORT`, no `
         provider = MistralProvider(api_key="mistral-test", base_url=fake.base_url)
 
 pydantic-ai's `MistralModel` uses `stream: false` for `agent.run()` and `stream: true` for `agent.run_stream()`.
+
+`streamed(reply, interval=..., cut_after=...)` sends a streamed answer event by event (chunked), paced, or hangs up
+after `cut_after` events (a connection lost mid-answer); a request that does not stream gets `reply` as usual.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from ._fake_http import (
     HangReply,
     ProviderFake,
     ProviderRequest,
+    StreamReply,
     TextReply,
     drop,
     dumps,
@@ -40,6 +44,7 @@ from ._fake_http import (
     retry_after_headers,
     serve_listing,
     split_text,
+    streamed,
     text,
 )
 
@@ -52,6 +57,7 @@ __all__ = [
     "HangReply",
     "ProviderRequest",
     "Reply",
+    "StreamReply",
     "TextReply",
     "context_too_long",
     "delay",
@@ -63,6 +69,7 @@ __all__ = [
     "rate_limited",
     "server_error",
     "service_unavailable",
+    "streamed",
     "text",
 ]
 
@@ -72,7 +79,7 @@ DEFAULT_MODELS: tuple[str, ...] = ("mistral-large-latest", "mistral-medium-lates
 # --- replies ---------------------------------------------------------------------------------------------
 
 
-Reply = TextReply | ErrorReply | HangReply | DelayReply | DropReply
+Reply = TextReply | ErrorReply | HangReply | DelayReply | DropReply | StreamReply
 """Anything `script()` accepts; it also takes a plain `str` (text) or a dict `{"content": ..., "input_tokens": ...,
 "output_tokens": ...}`."""
 
@@ -160,7 +167,7 @@ def _completion(reply: TextReply, model: str, completion_id: str) -> dict[str, A
     }
 
 
-def _sse(reply: TextReply, model: str, completion_id: str) -> bytes:
+def _sse(reply: TextReply, model: str, completion_id: str) -> list[bytes]:
     base = {"id": completion_id, "object": "chat.completion.chunk", "created": int(time.time()), "model": model}
     out: list[bytes] = []
 
@@ -173,7 +180,7 @@ def _sse(reply: TextReply, model: str, completion_id: str) -> bytes:
         chunk({"content": piece})
     chunk({"content": ""}, "stop", usage=_usage(reply.input_tokens, reply.output_tokens))
     out.append(b"data: [DONE]\n\n")
-    return b"".join(out)
+    return out
 
 
 class _Handler(FakeHandler):
@@ -224,7 +231,7 @@ class _Handler(FakeHandler):
             return
         completion_id = f"{next_id():032x}"
         if body.get("stream"):
-            self.send(200, _sse(reply, model, completion_id), SSE_TYPE)
+            self.send_stream(200, _sse(reply, model, completion_id), SSE_TYPE)
         else:
             self.send_json(200, _completion(reply, model, completion_id))
 

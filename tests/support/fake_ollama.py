@@ -15,6 +15,9 @@ is the base of the native `/api/...` endpoints:
     with FakeOllama() as fake:
         fake.script(text("hello", input_tokens=5, output_tokens=1), model_not_found())
         model = OpenAIChatModel("llama3.1:8b", provider=OllamaProvider(base_url=fake.base_url))
+
+`streamed(reply, interval=..., cut_after=...)` sends a streamed answer event by event (chunked), paced, or hangs up
+after `cut_after` events (a connection lost mid-answer); a request that does not stream gets `reply` as usual.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from ._fake_http import (
     HangReply,
     ProviderFake,
     ProviderRequest,
+    StreamReply,
     TextReply,
     drop,
     dumps,
@@ -42,6 +46,7 @@ from ._fake_http import (
     next_id,
     serve_listing,
     split_text,
+    streamed,
     text,
 )
 
@@ -54,6 +59,7 @@ __all__ = [
     "HangReply",
     "ProviderRequest",
     "Reply",
+    "StreamReply",
     "TextReply",
     "delay",
     "drop",
@@ -62,6 +68,7 @@ __all__ = [
     "model_not_found",
     "server_busy",
     "server_error",
+    "streamed",
     "text",
 ]
 
@@ -72,7 +79,7 @@ DEFAULT_VERSION = "0.12.6"
 # --- replies ---------------------------------------------------------------------------------------------
 
 
-Reply = TextReply | ErrorReply | HangReply | DelayReply | DropReply
+Reply = TextReply | ErrorReply | HangReply | DelayReply | DropReply | StreamReply
 """Anything `script()` accepts; it also takes a plain `str` (text) or a dict `{"content": ..., "input_tokens": ...,
 "output_tokens": ...}`."""
 
@@ -130,7 +137,7 @@ def _completion(reply: TextReply, model: str, completion_id: str) -> dict[str, A
     }
 
 
-def _sse(reply: TextReply, model: str, completion_id: str, include_usage: bool) -> bytes:
+def _sse(reply: TextReply, model: str, completion_id: str, include_usage: bool) -> list[bytes]:
     base = {
         "id": completion_id,
         "object": "chat.completion.chunk",
@@ -151,7 +158,7 @@ def _sse(reply: TextReply, model: str, completion_id: str, include_usage: bool) 
         usage = _usage(reply.input_tokens, reply.output_tokens)
         out.append(b"data: " + dumps({**base, "choices": [], "usage": usage}) + b"\n\n")
     out.append(b"data: [DONE]\n\n")
-    return b"".join(out)
+    return out
 
 
 def _tagged(model: str) -> str:
@@ -229,7 +236,7 @@ class _Handler(FakeHandler):
         if body.get("stream"):
             options = body.get("stream_options")
             include_usage = bool(isinstance(options, dict) and options.get("include_usage"))
-            self.send(200, _sse(reply, model, completion_id, include_usage), SSE_TYPE)
+            self.send_stream(200, _sse(reply, model, completion_id, include_usage), SSE_TYPE)
         else:
             self.send_json(200, _completion(reply, model, completion_id))
 

@@ -5,7 +5,12 @@ OpenAI wire format the official SDK expects: `GET /v1/models`, `GET /v1/models/{
 `POST /v1/chat/completions` (plain and SSE streaming, text and tool calls), with OpenAI's real error bodies.
 Replies are scripted with `fake.script(...)` / `fake.script_for_model(...)` using the helpers below
 (`text`, `tool_calls`, `error`, `rate_limited`, `insufficient_quota`, `server_error`, `model_not_found`,
-`context_too_long`, `hang`, `delay`, `drop`). Every request is recorded in `fake.requests`.
+`context_too_long`, `hang`, `delay`, `drop`, `streamed`). Every request is recorded in `fake.requests`.
+
+A stream is a `chat.completion.chunk` per SSE event: the role, the content in a few pieces (or the tool calls, their
+arguments in pieces), the `finish_reason`, then, when the request asks `stream_options.include_usage`, a chunk with
+no choices and the usage, and `data: [DONE]`. `streamed(reply, interval=..., cut_after=...)` paces those events or
+hangs up mid-stream.
 
     with FakeOpenAI() as fake:
         fake.script(text("hello", prompt_tokens=5, completion_tokens=1), rate_limited(retry_after=3))
@@ -28,9 +33,11 @@ from ._fake_http import (
     FakeServer,
     HangReply,
     RecordedRequest,
+    StreamReply,
     drop,
     hang,
     next_id,
+    streamed,
 )
 from ._fake_http import (
     dumps as _dumps,
@@ -48,6 +55,7 @@ __all__ = [
     "HangReply",
     "RecordedRequest",
     "Reply",
+    "StreamReply",
     "TextReply",
     "ToolCall",
     "ToolCallsReply",
@@ -60,6 +68,7 @@ __all__ = [
     "model_not_found",
     "rate_limited",
     "server_error",
+    "streamed",
     "text",
     "tool_calls",
 ]
@@ -102,7 +111,7 @@ class ToolCallsReply:
     completion_tokens: int = 2
 
 
-Reply = TextReply | ToolCallsReply | ErrorReply | HangReply | DelayReply | DropReply
+Reply = TextReply | ToolCallsReply | ErrorReply | HangReply | DelayReply | DropReply | StreamReply
 """Anything `script()` accepts; it also takes a plain `str` (text) or a dict `{"content": ...}` /
 `{"tool_calls": [...]}`."""
 
@@ -217,6 +226,8 @@ _DEFAULT_REPLY: Reply = TextReply("ok", 10, 2)
 
 
 def _coerce(reply: ReplyLike) -> Reply:
+    if isinstance(reply, StreamReply):
+        return StreamReply(_coerce(reply.reply), reply.interval, reply.cut_after)
     if isinstance(reply, (TextReply, ToolCallsReply, ErrorReply, HangReply, DelayReply, DropReply)):
         return reply
     if isinstance(reply, str):
@@ -342,7 +353,7 @@ class _Handler(FakeHandler):
             else:
                 self.send_json(reply.status, body, reply.headers)
         elif stream:
-            self.send(200, _sse(reply, model, include_usage), _SSE)
+            self.send_stream(200, _sse(reply, model, include_usage), _SSE)
         else:
             self.send_json(200, _completion(reply, model))
 
@@ -383,7 +394,7 @@ def _completion(reply: TextReply | ToolCallsReply, model: str) -> dict[str, Any]
     }
 
 
-def _sse(reply: TextReply | ToolCallsReply, model: str, include_usage: bool) -> bytes:
+def _sse(reply: TextReply | ToolCallsReply, model: str, include_usage: bool) -> list[bytes]:
     n = next_id()
     base: dict[str, Any] = {
         "id": f"chatcmpl-fake{n:016x}",
@@ -423,7 +434,7 @@ def _sse(reply: TextReply | ToolCallsReply, model: str, include_usage: bool) -> 
         usage = _usage(reply.prompt_tokens, reply.completion_tokens)
         out.append(b"data: " + _dumps({**base, "choices": [], "usage": usage}) + b"\n\n")
     out.append(b"data: [DONE]\n\n")
-    return b"".join(out)
+    return out
 
 
 class FakeOpenAI(FakeServer):
