@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -29,6 +29,7 @@ from openorchestrator.system.router import router as system_router
 from openorchestrator.templates.router import router as templates_router
 from openorchestrator.tools.router import router as tools_router
 from openorchestrator.usage.router import router as usage_router
+from openorchestrator.web_ui import ui_routes
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ def create_app(config: Config, *, runtime: Runtime | None = None) -> FastAPI:
     )
     for router in routers:
         app.include_router(router)
+    app.router.routes.extend(ui_routes(config.web_dist_dir))  # last: it answers every path the API does not own
     _install_error_handlers(app)
     bound = [config.host] if config.host not in ("0.0.0.0", "::") else []  # e.g. 127.0.0.2 answers to itself
     app.add_middleware(
@@ -80,10 +82,6 @@ def create_app(config: Config, *, runtime: Runtime | None = None) -> FastAPI:
         access_token=config.access_token,
         allowed_origins=config.allowed_origins,
     )
-
-    @app.get("/", include_in_schema=False)
-    async def home() -> HTMLResponse:
-        return HTMLResponse(_HOME)
 
     return app
 
@@ -140,13 +138,3 @@ def _field_error(error: dict[str, Any]) -> dict[str, str]:
     elif error.get("type") == "extra_forbidden":
         reason = "is not a known field"
     return {"field": field, "reason": reason}
-
-
-_HOME = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>openOrchestrator</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}
-code{background:#f3f3f3;padding:.1rem .3rem;border-radius:4px}</style></head><body>
-<h1>🤖 openOrchestrator is running</h1>
-<p>The web interface is coming soon. Until then, use the command line (<code>openorch --help</code>)
-or the HTTP API: <a href="/openapi.json">/openapi.json</a> describes every endpoint,
-<a href="/api/status">/api/status</a> shows the run queue.</p>
-</body></html>"""

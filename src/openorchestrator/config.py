@@ -23,6 +23,11 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("openorchestrator", appauthor=False))
 
 
+def default_web_dist_dir() -> Path:
+    """The web UI built into the package (`make web` writes it; wheels ship it)."""
+    return Path(__file__).parent / "web_dist"
+
+
 class Config(BaseSettings):
     """Everything a process is configured with. Built once (in the CLI or a test) and passed down."""
 
@@ -52,6 +57,8 @@ class Config(BaseSettings):
 
     search_fallback_url: str | None = None
     """Where the `web_search` tool searches without a Brave key (default: DuckDuckGo's HTML page); for tests."""
+    web_dist_dir: Path = Field(default_factory=default_web_dist_dir)
+    """The built web UI served at `/` (a folder with `index.html` and `assets/`); default: the package's."""
 
     @field_validator("allowed_hosts", "allowed_origins", mode="before")
     @classmethod
