@@ -1,14 +1,16 @@
 """LLM calls through pydantic-ai. With `adapters.py` and `check.py` the only modules that import provider SDKs.
 
 `PydanticAIGateway.complete` turns one system prompt and one user message into a `Completion`, and every
-provider failure into a `ProviderFailure` with our `error_code` (the mapping is `classify`).
+provider failure into a `ProviderFailure` with our `error_code` (the mapping is `classify`). Given `on_text`, it
+streams the model's requests and hands on the answer's text as it is written (`_TextRelay`); the `Completion` is the
+same as without.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterable, Awaitable, Callable
 from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
@@ -24,6 +26,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+TextSink = Callable[[str], None]
+"""Receives the answer's text while the model writes it, one new piece at a time (see `LLMGateway.complete`)."""
+RESPONSE_SEPARATOR = "\n\n"
+"""What `on_text` gets between the text of two model responses of one call (a tool loop), never before the first."""
+
 
 class LLMGateway(Protocol):
     async def complete(
@@ -34,7 +41,26 @@ class LLMGateway(Protocol):
         *,
         max_output_tokens: int | None,
         tools: ToolUse | None = None,
-    ) -> Completion: ...
+        on_text: TextSink | None = None,
+    ) -> Completion:
+        """Ask `target` once (with `tools`: a tool loop of up to `tools.max_requests` model requests).
+
+        Raises `ProviderFailure` for every provider failure; `asyncio.CancelledError` passes through.
+
+        `on_text`: when given, every model request of the call is streamed and `on_text(piece)` is called on the
+        event loop with each new, non-empty piece of text the model writes, in order, as it arrives:
+        - only text: no thinking, no tool-call arguments, no tool results;
+        - the pieces of one model response join to exactly that response's text; with tools, the text a model writes
+          before calling tools ("Let me look that up.") comes too, and each later response's text is preceded by
+          one `RESPONSE_SEPARATOR`. So the pieces joined always end with the returned `Completion.text`, which
+          is the last response's text only (as without `on_text`);
+        - text once handed on is not taken back: if the call fails (`ProviderFailure`, a budget stop, a cancel), what
+          was streamed is no answer, and a retry or fallback model starts its own text from nothing;
+        - `on_text` must return quickly and not block (hand the piece to a queue); if it raises, the error is
+          logged once, `on_text` is not called again for this call, and the call goes on as if it had not been given.
+        The `Completion` (text, tokens, cost, model name) is exactly what the call returns without `on_text`.
+        """
+        ...
 
 
 class PydanticAIGateway:
@@ -52,7 +78,9 @@ class PydanticAIGateway:
         *,
         max_output_tokens: int | None,
         tools: ToolUse | None = None,
+        on_text: TextSink | None = None,
     ) -> Completion:
+        """See `LLMGateway.complete`."""
         await load_sdks(target.type)
         from pydantic_ai import capture_run_messages
         from pydantic_ai.exceptions import AgentRunError
@@ -62,6 +90,8 @@ class PydanticAIGateway:
         if max_output_tokens:
             settings["max_tokens"] = max_output_tokens
         extra = _tool_options(tools) if tools is not None else {}
+        if on_text is not None:
+            extra["event_stream_handler"] = _TextRelay(on_text).relay
         with capture_run_messages() as messages:
             try:
                 result = await agent.run(user, instructions=system, model_settings=settings or None, **extra)  # type: ignore[arg-type]
@@ -115,6 +145,61 @@ class PydanticAIGateway:
             agent = Agent(build_model(target), retries=0)
             self._agents[key] = agent
         return agent
+
+
+class _TextRelay:
+    """Turns one call's stream events into `on_text` calls, as `LLMGateway.complete` promises.
+
+    pydantic-ai calls `relay` once per step of the run: each model request's events (one response), and each
+    round of tool calls (no text). A response's text parts arrive as a `PartStartEvent` (with the first text), then
+    `PartDeltaEvent`s; a `PartEndEvent` carries the whole part, and a later start event for the same index replaces
+    the part: both are compared with what was already handed on, so only text not yet sent goes out.
+    """
+
+    def __init__(self, on_text: TextSink) -> None:
+        self._on_text: TextSink | None = on_text
+        self._wrote = False
+        """Some text of this call was handed on (so the next response's text starts with the separator)."""
+        self._sent: dict[int, str] = {}
+        """Text handed on per part index of the current response."""
+        self._response_wrote = False
+
+    async def relay(self, ctx: Any, events: AsyncIterable[Any]) -> None:
+        from pydantic_ai.messages import PartDeltaEvent, PartEndEvent, PartStartEvent, TextPart, TextPartDelta
+
+        self._sent, self._response_wrote = {}, False
+        async for event in events:
+            if isinstance(event, PartDeltaEvent) and isinstance(event.delta, TextPartDelta):
+                self._send(event.index, event.delta.content_delta)
+            elif isinstance(event, (PartStartEvent, PartEndEvent)) and isinstance(event.part, TextPart):
+                self._catch_up(event.index, event.part.content)
+
+    def _catch_up(self, index: int, content: str) -> None:
+        """The whole text of part `index` so far: send what was not sent yet."""
+        sent = self._sent.get(index, "")
+        if content.startswith(sent):
+            self._send(index, content[len(sent) :])
+        else:  # the provider rewrote text already shown: it cannot be taken back; go on from the new text
+            log.debug("streamed text part %d was replaced; the live text differs from the answer", index)
+            self._sent[index] = content
+
+    def _send(self, index: int, piece: str) -> None:
+        if not piece:
+            return
+        self._sent[index] = self._sent.get(index, "") + piece
+        if not self._response_wrote and self._wrote:
+            self._call(RESPONSE_SEPARATOR)
+        self._response_wrote = self._wrote = True
+        self._call(piece)
+
+    def _call(self, piece: str) -> None:
+        if self._on_text is None:
+            return
+        try:
+            self._on_text(piece)
+        except Exception:  # the live view is a nicety: its failure must never fail the run
+            log.warning("on_text failed; the rest of this answer is not streamed", exc_info=True)
+            self._on_text = None
 
 
 def _tool_options(tools: ToolUse) -> dict[str, Any]:
