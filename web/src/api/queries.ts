@@ -54,6 +54,7 @@ export const keys = {
   runs: {
     all: () => [...keys.all, "runs"] as const,
     forBot: (botId: string) => [...keys.runs.all(), "bot", botId] as const,
+    recent: (botId: string, limit: number) => [...keys.runs.forBot(botId), "recent", limit] as const,
     detail: (id: string) => [...keys.runs.all(), "detail", id] as const,
     notifications: (id: string) => [...keys.runs.all(), "notifications", id] as const,
   },
@@ -223,6 +224,18 @@ export const runQueries = {
           }),
         ),
       getNextPageParam: (last: Run[]) => (last.length < limit ? undefined : last[last.length - 1]?.id),
+    }),
+  /** A bot's newest few runs (dashboard cards). Under the forBot key, so a run event refreshes it too. */
+  recent: (botId: string, limit: number) =>
+    queryOptions({
+      queryKey: keys.runs.recent(botId, limit),
+      queryFn: ({ signal }) =>
+        unwrap(
+          api.GET("/api/bots/{bot_id}/runs", {
+            params: { path: { bot_id: botId }, query: { limit } },
+            signal,
+          }),
+        ),
     }),
   detail: (id: string) =>
     queryOptions({

@@ -1,8 +1,101 @@
+import { useQuery } from "@tanstack/react-query";
+import { Plus } from "lucide-react";
+import { useEffect, useState } from "react";
+import { Link, Navigate } from "react-router";
+import { botQueries, providerQueries } from "@/api/queries";
+import { BotCard } from "@/components/bots/BotCard";
+import { AttentionBanners } from "@/components/dashboard/AttentionBanners";
+import { DashboardEmpty } from "@/components/dashboard/DashboardEmpty";
+import { PageHeader } from "@/components/layout/AppShell";
+import { RecentResults } from "@/components/runs/RecentResults";
+import { Button, EmptyState, Skeleton } from "@/components/ui";
 import { useT } from "@/i18n";
-import { Placeholder } from "./Placeholder";
+import { errorMessage } from "@/i18n/errors";
+import { paths } from ".";
+
+/** Re-render relative times ("in 5 min") every half minute. */
+function useNow(intervalMs = 30_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+function GridSkeleton() {
+  return (
+    <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3" aria-busy="true">
+      {[0, 1, 2].map((i) => (
+        <div key={i} className="grid gap-4 rounded-xl border border-border bg-surface p-4">
+          <div className="flex items-center gap-3">
+            <Skeleton className="size-9 rounded-lg" />
+            <div className="grid flex-1 gap-1.5">
+              <Skeleton className="h-4 w-1/2" />
+              <Skeleton className="h-3 w-2/3" />
+            </div>
+          </div>
+          <Skeleton className="h-4 w-11/12" />
+          <Skeleton className="h-4 w-4/5" />
+        </div>
+      ))}
+    </div>
+  );
+}
 
 /** `/` — the bot overview. Eagerly loaded (the first screen). */
 export default function Dashboard() {
   const t = useT();
-  return <Placeholder title={t("route.dashboard.title")} />;
+  const now = useNow();
+  const providers = useQuery(providerQueries.list());
+  const bots = useQuery(botQueries.list());
+
+  // No AI provider yet (a search key alone does not count): the welcome wizard comes first.
+  if (providers.data && !providers.data.some((c) => c.type !== "brave")) {
+    return <Navigate to={paths.welcome()} replace />;
+  }
+  const list = bots.data;
+  const active = list?.filter((bot) => bot.enabled).length ?? 0;
+  const hasBots = (list?.length ?? 0) > 0;
+
+  return (
+    <>
+      <PageHeader
+        title={t("dashboard.title")}
+        description={hasBots ? t("dashboard.summary", { count: list?.length ?? 0, active }) : undefined}
+        actions={
+          hasBots ? (
+            <Button asChild>
+              <Link to={paths.newBot()}>
+                <Plus aria-hidden />
+                {t("dashboard.newBot")}
+              </Link>
+            </Button>
+          ) : undefined
+        }
+      />
+      {list && <AttentionBanners bots={list} />}
+      {bots.isError ? (
+        <EmptyState
+          title={t("dashboard.loadError")}
+          description={errorMessage(t, bots.error)}
+          action={
+            <Button variant="secondary" onClick={() => void bots.refetch()}>
+              {t("common.retry")}
+            </Button>
+          }
+        />
+      ) : !list || providers.isPending ? (
+        <GridSkeleton />
+      ) : list.length === 0 ? (
+        <DashboardEmpty />
+      ) : (
+        <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
+          {list.map((bot) => (
+            <BotCard key={bot.id} bot={bot} Results={RecentResults} now={now} />
+          ))}
+        </div>
+      )}
+    </>
+  );
 }
