@@ -1,6 +1,6 @@
 """Bots: validation against the rest of the data (credentials, other bots, loops), CRUD, duplicate.
 
-Services never commit; the router commits once per request.
+Services never commit: the request's unit of work (`api_deps.SessionDep`) commits once.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openorchestrator.bots.schemas import NAME_MAX, NULLABLE_FIELDS, BotCreate, BotRead, BotUpdate, RunSummary
@@ -25,13 +26,6 @@ from openorchestrator.errors import InvalidInput, NotFound
 from openorchestrator.providers.service import offers_model, unknown_model_reason
 from openorchestrator.providers.types import PROVIDERS, ProviderType, split_model
 from openorchestrator.schedules.fires import anchor
-
-
-async def get_bot(session: AsyncSession, bot_id: str) -> Bot:
-    bot = await session.get(Bot, bot_id)
-    if bot is None:
-        raise NotFound("bot", bot_id)
-    return bot
 
 
 async def find_bot(session: AsyncSession, name_or_id: str) -> Bot:
@@ -64,6 +58,7 @@ async def create_bot(
     bot = Bot(id=new_id(), name_key=values["name"].casefold(), created_at=now, updated_at=now, **values)
     bot.fired_until, bot.failed_fires = anchor(bot.id, now, jitter_seconds), 0
     session.add(bot)
+    await _write_named(session, bot.name)
     return bot
 
 
@@ -83,6 +78,7 @@ async def update_bot(
     bot.updated_at = clock.now()
     if restarts:  # a new schedule, or one resumed after a pause, starts now: nothing before counts as missed
         bot.fired_until, bot.failed_fires = anchor(bot.id, bot.updated_at, jitter_seconds), 0
+    await _write_named(session, bot.name)
     return bot
 
 
@@ -93,7 +89,17 @@ async def duplicate_bot(session: AsyncSession, clock: Clock, bot: Bot, copy_word
     copy = Bot(id=new_id(), name_key=values["name"].casefold(), created_at=now, updated_at=now, **values)
     copy.fired_until, copy.failed_fires = anchor(copy.id, now, jitter_seconds), 0
     session.add(copy)
+    await _write_named(session, copy.name)
     return copy
+
+
+async def _write_named(session: AsyncSession, name: str) -> None:
+    """Write the bot now (not yet commit): two requests racing for one name meet the unique index here, and the
+    loser gets a 422 (its unit of work rolls back)."""
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise InvalidInput("name", f"another bot is already called {name!r}") from None
 
 
 async def delete_bot(session: AsyncSession, bot: Bot) -> None:

@@ -1,6 +1,6 @@
 """Channels: create, edit, delete, test, pair (Telegram); the bots' links to them. Secrets sealed at rest.
 
-Services never commit; the router does.
+Services never commit: the request's unit of work (`api_deps.SessionDep`) does. The in-app feed: `feed.py`.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from openorchestrator.channels.base import ChannelType, SendError
 from openorchestrator.core.crypto import SecretBox, hint
 from openorchestrator.core.i18n import Language
 from openorchestrator.core.ids import new_id
-from openorchestrator.db.models import IN_APP_CHANNEL_ID, Bot, BotChannel, Channel, Notification
-from openorchestrator.errors import Conflict, InvalidInput, NotFound
+from openorchestrator.db.models import IN_APP_CHANNEL_ID, Bot, BotChannel, Channel, Notification, Run
+from openorchestrator.db.session import get_or_404
+from openorchestrator.errors import Conflict, InvalidInput
 from openorchestrator.notifications import render, rules
 
 
@@ -60,13 +61,6 @@ def open_config(channel: Channel, box: SecretBox) -> dict[str, Any]:
     """The whole config with its secrets decrypted: only for sending, never for an answer or a log."""
     secrets = json.loads(box.open(channel.secrets, purpose(channel.id))) if channel.secrets else {}
     return {**(channel.config or {}), **secrets}
-
-
-async def get_channel(session: AsyncSession, channel_id: str) -> Channel:
-    channel = await session.get(Channel, channel_id)
-    if channel is None:
-        raise NotFound("channel", channel_id)
-    return channel
 
 
 async def list_channels(session: AsyncSession) -> list[Channel]:
@@ -157,15 +151,13 @@ async def pair_telegram(channel: Channel, box: SecretBox, language: Language, no
 
 # -- bot links -----------------------------------------------------------------------------------------------
 async def bot_links(session: AsyncSession, bot_id: str) -> list[BotChannel]:
-    if await session.get(Bot, bot_id) is None:
-        raise NotFound("bot", bot_id)
+    await get_or_404(session, Bot, bot_id)
     return list(await session.scalars(select(BotChannel).where(BotChannel.bot_id == bot_id)))
 
 
 async def set_bot_links(session: AsyncSession, bot_id: str, links: list[dict[str, Any]]) -> list[BotChannel]:
     """Replace the bot's links. Format defaults per type (Telegram short, e-mail full)."""
-    if await session.get(Bot, bot_id) is None:
-        raise NotFound("bot", bot_id)
+    await get_or_404(session, Bot, bot_id)
     channels = {channel.id: channel for channel in await list_channels(session)}
     seen: set[str] = set()
     rows: list[BotChannel] = []
@@ -191,5 +183,7 @@ def check_rule_and_format(rule: str, fmt: str | None) -> None:
 
 
 async def run_notifications(session: AsyncSession, run_id: str) -> list[Notification]:
+    """What was sent where for this run (404 for an unknown run), oldest first."""
+    await get_or_404(session, Run, run_id)
     query = select(Notification).where(Notification.run_id == run_id).order_by(Notification.created_at)
     return list(await session.scalars(query))

@@ -10,7 +10,8 @@ from openorchestrator.core.crypto import SecretBox, SecretError, hint
 from openorchestrator.core.i18n import Language
 from openorchestrator.core.ids import new_id
 from openorchestrator.db.models import Bot, ProviderCredential
-from openorchestrator.errors import Conflict, InvalidInput, NotFound, ProviderRejected
+from openorchestrator.db.session import get_or_404
+from openorchestrator.errors import Conflict, InvalidInput, ProviderRejected
 from openorchestrator.providers.check import KeyCheck, check_key
 from openorchestrator.providers.schemas import CredentialCreate, CredentialRead, KeyValidationRead
 from openorchestrator.providers.types import (
@@ -112,10 +113,7 @@ async def list_credentials(session: AsyncSession) -> list[ProviderCredential]:
 
 
 async def get_credential(session: AsyncSession, credential_id: str) -> ProviderCredential:
-    credential = await session.get(ProviderCredential, credential_id)
-    if credential is None:
-        raise NotFound("credential", credential_id)
-    return credential
+    return await get_or_404(session, ProviderCredential, credential_id, kind="credential")
 
 
 async def delete_credential(session: AsyncSession, credential_id: str) -> None:

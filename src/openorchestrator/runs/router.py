@@ -1,19 +1,20 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
-from openorchestrator.bots.service import get_bot
+from openorchestrator.api_deps import EngineDep, SessionDep
+from openorchestrator.db.models import Bot
+from openorchestrator.db.session import get_or_404
 from openorchestrator.engine.states import Trigger
 from openorchestrator.runs import service
 from openorchestrator.runs.schemas import RunCreate, RunRead
-from openorchestrator.runtime import runtime_of
 
 router = APIRouter(prefix="/api", tags=["runs"])
 
 
 @router.post("/bots/{bot_id}/runs", status_code=202)
-async def start_run(bot_id: str, request: Request, body: RunCreate | None = None) -> RunRead:
-    engine = runtime_of(request).engine
+async def start_run(bot_id: str, engine: EngineDep, body: RunCreate | None = None) -> RunRead:
+    # The engine writes the run and commits it before its queue can see it: no request session here.
     run = await engine.create_run(bot_id, body.input if body else None, Trigger.MANUAL)
     return RunRead.model_validate(run)
 
@@ -21,21 +22,20 @@ async def start_run(bot_id: str, request: Request, body: RunCreate | None = None
 @router.get("/bots/{bot_id}/runs")
 async def list_runs(
     bot_id: str,
-    request: Request,
+    session: SessionDep,
     limit: int = Query(50, ge=1, le=500),
     before: str | None = Query(None, max_length=26),
 ) -> list[RunRead]:
-    async with runtime_of(request).sessionmaker() as session:
-        await get_bot(session, bot_id)
-        runs = await service.list_runs(session, bot_id, limit, before)
+    await get_or_404(session, Bot, bot_id)
+    runs = await service.list_runs(session, bot_id, limit, before)
     return [RunRead.model_validate(run) for run in runs]
 
 
 @router.get("/runs/{run_id}")
-async def read_run(run_id: str, request: Request) -> RunRead:
-    return RunRead.model_validate(await runtime_of(request).engine.get_run(run_id))
+async def read_run(run_id: str, engine: EngineDep) -> RunRead:
+    return RunRead.model_validate(await engine.get_run(run_id))
 
 
 @router.post("/runs/{run_id}/cancel")
-async def cancel_run(run_id: str, request: Request) -> RunRead:
-    return RunRead.model_validate(await runtime_of(request).engine.cancel(run_id))
+async def cancel_run(run_id: str, engine: EngineDep) -> RunRead:
+    return RunRead.model_validate(await engine.cancel(run_id))

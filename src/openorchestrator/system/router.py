@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel
 
 from openorchestrator import __version__
-from openorchestrator.runtime import runtime_of
+from openorchestrator.api_deps import EngineDep, RuntimeDep
 
 router = APIRouter(prefix="/api", tags=["system"])
 
@@ -37,12 +37,11 @@ class Status(BaseModel):
 
 
 @router.get("/health")
-async def health(request: Request) -> Health:
-    status = runtime_of(request).engine.status()
+async def health(engine: EngineDep) -> Health:
+    status = engine.status()
     return Health(status="degraded" if status["warnings"] else "ok", version=__version__)
 
 
 @router.get("/status")
-async def status(request: Request) -> Status:
-    svc = runtime_of(request)
-    return Status.model_validate({**svc.engine.status(), "scheduler": svc.scheduler.status()})
+async def status(runtime: RuntimeDep) -> Status:
+    return Status.model_validate({**runtime.engine.status(), "scheduler": runtime.scheduler.status()})
