@@ -78,11 +78,13 @@ class DropReply:
 class StreamReply:
     """How a streamed answer goes out: `reply`'s stream events one by one (chunked, as the providers send them),
     `interval` seconds apart; with `cut_after`, the connection closes after that many events, without the end of the
-    stream (a connection lost mid-answer). A request that does not stream gets `reply` as usual."""
+    stream (a connection lost mid-answer); `pieces`: the answer's text in that many deltas (about one a word at most;
+    default `TEXT_PIECES`). A request that does not stream gets `reply` as usual."""
 
     reply: Any
     interval: float = 0.0
     cut_after: int | None = None
+    pieces: int | None = None
 
 
 CONTROL_REPLIES = (ErrorReply, HangReply, DelayReply, DropReply)
@@ -98,10 +100,13 @@ def drop() -> DropReply:
     return DropReply()
 
 
-def streamed(reply: Any, *, interval: float = 0.0, cut_after: int | None = None) -> StreamReply:
+def streamed(
+    reply: Any, *, interval: float = 0.0, cut_after: int | None = None, pieces: int | None = None
+) -> StreamReply:
     """Stream `reply` event by event, `interval` seconds apart (stop() aborts the wait); with `cut_after`, hang up
-    after that many events. Requests that do not stream get `reply` as usual."""
-    return StreamReply(reply, interval, cut_after)
+    after that many events; with `pieces`, its text in that many deltas. Requests that do not stream get `reply` as
+    usual."""
+    return StreamReply(reply, interval, cut_after, pieces)
 
 
 @dataclass(frozen=True)
@@ -125,7 +130,7 @@ def coerce_reply(reply: Any, extra_types: tuple[type, ...] = ()) -> Any:
     """A reply object from what `script()` accepts: a reply, a `str` (text) or a dict `{"content": ...,
     "input_tokens": ..., "output_tokens": ...}`."""
     if isinstance(reply, StreamReply):
-        return StreamReply(coerce_reply(reply.reply, extra_types), reply.interval, reply.cut_after)
+        return StreamReply(coerce_reply(reply.reply, extra_types), reply.interval, reply.cut_after, reply.pieces)
     if isinstance(reply, (TextReply, *CONTROL_REPLIES, *extra_types)):
         return reply
     if isinstance(reply, str):
@@ -157,7 +162,11 @@ def replace_model(obj: Any, model: str) -> Any:
     return obj
 
 
-def split_text(content: str, pieces: int = 4) -> list[str]:
+TEXT_PIECES = 4
+"""How many deltas a streamed text is sent in, unless a `StreamReply` says otherwise."""
+
+
+def split_text(content: str, pieces: int = TEXT_PIECES) -> list[str]:
     """Split `content` into a few stream deltas on word boundaries (spaces kept)."""
     words = content.split(" ")
     if len(words) <= 1:
@@ -240,6 +249,12 @@ class FakeHandler(BaseHTTPRequestHandler):
     server: FakeHTTPServer
     stream_plan: StreamReply | None = None
     """The pace of this request's stream, if its reply was a `StreamReply` (set by `resolve`)."""
+
+    @property
+    def text_pieces(self) -> int:
+        """How many deltas this request's streamed text goes out in."""
+        plan = self.stream_plan
+        return plan.pieces if plan is not None and plan.pieces else TEXT_PIECES
 
     # -- hooks for subclasses ------------------------------------------------------------------------------
 

@@ -25,8 +25,9 @@ pydantic-ai streams a request (even `agent.run()`) when its `max_tokens` is abov
 streaming (about 21,333), e.g. `model_settings={"max_tokens": 64000}`, or the model's default maximum output with a
 custom client timeout; `agent.run_stream()` always streams. Both forms answer from the same scripted replies.
 
-`streamed(reply, interval=..., cut_after=...)` sends a streamed answer event by event (chunked), paced, or hangs up
-after `cut_after` events (a connection lost mid-answer); a request that does not stream gets `reply` as usual.
+`streamed(reply, interval=..., cut_after=..., pieces=...)` sends a streamed answer event by event (chunked), paced,
+or hangs up after `cut_after` events (a connection lost mid-answer), its text in `pieces` deltas; a request that does
+not stream gets `reply` as usual.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from typing import Any, ClassVar
 from ._fake_http import (
     DEFAULT_TEXT,
     SSE_TYPE,
+    TEXT_PIECES,
     DelayReply,
     DropReply,
     ErrorReply,
@@ -368,8 +370,8 @@ def _delta(index: int, delta: Mapping[str, Any]) -> bytes:
     return _event("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta})
 
 
-def _deltas(content: str, index: int = 0) -> list[bytes]:
-    return [_delta(index, {"type": "text_delta", "text": piece}) for piece in split_text(content)]
+def _deltas(content: str, index: int = 0, pieces: int = TEXT_PIECES) -> list[bytes]:
+    return [_delta(index, {"type": "text_delta", "text": piece}) for piece in split_text(content, pieces)]
 
 
 def _json_pieces(arguments: Mapping[str, Any], pieces: int = 3) -> list[str]:
@@ -379,9 +381,9 @@ def _json_pieces(arguments: Mapping[str, Any], pieces: int = 3) -> list[str]:
     return [""] + [raw[i : i + step] for i in range(0, len(raw), step)]
 
 
-def _block_events(index: int, block: Mapping[str, Any]) -> list[bytes]:
+def _block_events(index: int, block: Mapping[str, Any], pieces: int) -> list[bytes]:
     if block["type"] == "text":
-        out = [_block_start(index, _EMPTY_TEXT), *_deltas(block["text"], index)]
+        out = [_block_start(index, _EMPTY_TEXT), *_deltas(block["text"], index, pieces)]
     else:  # tool_use: the input arrives as `input_json_delta` pieces, the block starts with an empty one
         out = [_block_start(index, {**block, "input": {}})]
         out += [_delta(index, {"type": "input_json_delta", "partial_json": p}) for p in _json_pieces(block["input"])]
@@ -391,7 +393,7 @@ def _block_events(index: int, block: Mapping[str, Any]) -> list[bytes]:
     return out
 
 
-def _stream(reply: TextReply | ToolUseReply, model: str, msg_id: str) -> list[bytes]:
+def _stream(reply: TextReply | ToolUseReply, model: str, msg_id: str, pieces: int = TEXT_PIECES) -> list[bytes]:
     usage = {
         "input_tokens": reply.input_tokens,
         "cache_creation_input_tokens": 0,
@@ -400,7 +402,7 @@ def _stream(reply: TextReply | ToolUseReply, model: str, msg_id: str) -> list[by
     }
     out = [_message_start(model, msg_id, reply.input_tokens)]
     for index, block in enumerate(_content_blocks(reply)):
-        out += _block_events(index, block)
+        out += _block_events(index, block, pieces)
     delta = {"stop_reason": _stop_reason(reply), "stop_sequence": None}
     out.append(_event("message_delta", {"type": "message_delta", "delta": delta, "usage": usage}))
     out.append(_event("message_stop", {"type": "message_stop"}))
@@ -556,7 +558,8 @@ class _Handler(FakeHandler):
         if isinstance(reply, ErrorReply):
             self.send_error_reply(reply, model)
         elif stream:
-            self.send_stream(200, _stream(reply, model, msg_id), SSE_TYPE, (("cache-control", "no-cache"),))
+            events = _stream(reply, model, msg_id, self.text_pieces)
+            self.send_stream(200, events, SSE_TYPE, (("cache-control", "no-cache"),))
         else:
             self.send_json(200, _message(reply, model, msg_id))
 

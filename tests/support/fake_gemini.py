@@ -19,8 +19,9 @@ The key is read from `x-goog-api-key` (what the SDK sends) or the `key` query pa
 Models are named without `models/` in `script_for_model()` (`"gemini-2.5-flash"`); pydantic-ai's `GoogleModel`
 uses `generateContent` for `agent.run()` and `streamGenerateContent?alt=sse` for `agent.run_stream()`.
 
-`streamed(reply, interval=..., cut_after=...)` sends a streamed answer event by event (chunked), paced, or hangs up
-after `cut_after` events (a connection lost mid-answer); a request that does not stream gets `reply` as usual.
+`streamed(reply, interval=..., cut_after=..., pieces=...)` sends a streamed answer event by event (chunked), paced,
+or hangs up after `cut_after` events (a connection lost mid-answer), its text in `pieces` deltas; a request that does
+not stream gets `reply` as usual.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from typing import Any
 
 from ._fake_http import (
     DEFAULT_TEXT,
+    TEXT_PIECES,
     DelayReply,
     DropReply,
     ErrorReply,
@@ -296,8 +298,8 @@ def _response(reply: TextReply, model: str, response_id: str) -> dict[str, Any]:
     return _chunk(reply.content, model, response_id, _usage(reply.input_tokens, reply.output_tokens), True)
 
 
-def _chunks(reply: TextReply, model: str, response_id: str) -> list[dict[str, Any]]:
-    pieces = split_text(reply.content) or [""]
+def _chunks(reply: TextReply, model: str, response_id: str, count: int = TEXT_PIECES) -> list[dict[str, Any]]:
+    pieces = split_text(reply.content, count) or [""]
     out = [_chunk(p, model, response_id, _usage(reply.input_tokens, None), False) for p in pieces[:-1]]
     out.append(_chunk(pieces[-1], model, response_id, _usage(reply.input_tokens, reply.output_tokens), True))
     return out
@@ -379,7 +381,8 @@ class _Handler(FakeHandler):
         if not stream:
             self.send(200, dumps(_response(reply, model, response_id)), _JSON_UTF8)
         elif query.get("alt") == "sse":
-            events = [b"data: " + dumps(chunk) + b"\r\n\r\n" for chunk in _chunks(reply, model, response_id)]
+            chunks = _chunks(reply, model, response_id, self.text_pieces)
+            events = [b"data: " + dumps(chunk) + b"\r\n\r\n" for chunk in chunks]
             self.send_stream(200, events, "text/event-stream")
         else:
             self.send(200, json.dumps(_chunks(reply, model, response_id), indent=2).encode(), _JSON_UTF8)

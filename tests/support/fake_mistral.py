@@ -15,8 +15,9 @@ The key is the bearer token. Pass `fake.base_url` (`http://127.0.0.1:PORT`, no `
 
 pydantic-ai's `MistralModel` uses `stream: false` for `agent.run()` and `stream: true` for `agent.run_stream()`.
 
-`streamed(reply, interval=..., cut_after=...)` sends a streamed answer event by event (chunked), paced, or hangs up
-after `cut_after` events (a connection lost mid-answer); a request that does not stream gets `reply` as usual.
+`streamed(reply, interval=..., cut_after=..., pieces=...)` sends a streamed answer event by event (chunked), paced,
+or hangs up after `cut_after` events (a connection lost mid-answer), its text in `pieces` deltas; a request that does
+not stream gets `reply` as usual.
 """
 
 from __future__ import annotations
@@ -167,7 +168,7 @@ def _completion(reply: TextReply, model: str, completion_id: str) -> dict[str, A
     }
 
 
-def _sse(reply: TextReply, model: str, completion_id: str) -> list[bytes]:
+def _sse(reply: TextReply, model: str, completion_id: str, pieces: int) -> list[bytes]:
     base = {"id": completion_id, "object": "chat.completion.chunk", "created": int(time.time()), "model": model}
     out: list[bytes] = []
 
@@ -176,7 +177,7 @@ def _sse(reply: TextReply, model: str, completion_id: str) -> list[bytes]:
         out.append(b"data: " + dumps({**base, "choices": [choice], **extra}) + b"\n\n")
 
     chunk({"role": "assistant", "content": ""})
-    for piece in split_text(reply.content):
+    for piece in split_text(reply.content, pieces):
         chunk({"content": piece})
     chunk({"content": ""}, "stop", usage=_usage(reply.input_tokens, reply.output_tokens))
     out.append(b"data: [DONE]\n\n")
@@ -231,7 +232,7 @@ class _Handler(FakeHandler):
             return
         completion_id = f"{next_id():032x}"
         if body.get("stream"):
-            self.send_stream(200, _sse(reply, model, completion_id), SSE_TYPE)
+            self.send_stream(200, _sse(reply, model, completion_id, self.text_pieces), SSE_TYPE)
         else:
             self.send_json(200, _completion(reply, model, completion_id))
 

@@ -16,8 +16,9 @@ is the base of the native `/api/...` endpoints:
         fake.script(text("hello", input_tokens=5, output_tokens=1), model_not_found())
         model = OpenAIChatModel("llama3.1:8b", provider=OllamaProvider(base_url=fake.base_url))
 
-`streamed(reply, interval=..., cut_after=...)` sends a streamed answer event by event (chunked), paced, or hangs up
-after `cut_after` events (a connection lost mid-answer); a request that does not stream gets `reply` as usual.
+`streamed(reply, interval=..., cut_after=..., pieces=...)` sends a streamed answer event by event (chunked), paced,
+or hangs up after `cut_after` events (a connection lost mid-answer), its text in `pieces` deltas; a request that does
+not stream gets `reply` as usual.
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ def _completion(reply: TextReply, model: str, completion_id: str) -> dict[str, A
     }
 
 
-def _sse(reply: TextReply, model: str, completion_id: str, include_usage: bool) -> list[bytes]:
+def _sse(reply: TextReply, model: str, completion_id: str, include_usage: bool, pieces: int) -> list[bytes]:
     base = {
         "id": completion_id,
         "object": "chat.completion.chunk",
@@ -151,7 +152,7 @@ def _sse(reply: TextReply, model: str, completion_id: str, include_usage: bool) 
         choice = {"index": 0, "delta": {"role": "assistant", "content": content}, "finish_reason": finish_reason}
         out.append(b"data: " + dumps({**base, "choices": [choice]}) + b"\n\n")
 
-    for piece in split_text(reply.content):
+    for piece in split_text(reply.content, pieces):
         chunk(piece)
     chunk("", "stop")
     if include_usage:
@@ -236,7 +237,8 @@ class _Handler(FakeHandler):
         if body.get("stream"):
             options = body.get("stream_options")
             include_usage = bool(isinstance(options, dict) and options.get("include_usage"))
-            self.send_stream(200, _sse(reply, model, completion_id, include_usage), SSE_TYPE)
+            events = _sse(reply, model, completion_id, include_usage, self.text_pieces)
+            self.send_stream(200, events, SSE_TYPE)
         else:
             self.send_json(200, _completion(reply, model, completion_id))
 

@@ -9,8 +9,8 @@ Replies are scripted with `fake.script(...)` / `fake.script_for_model(...)` usin
 
 A stream is a `chat.completion.chunk` per SSE event: the role, the content in a few pieces (or the tool calls, their
 arguments in pieces), the `finish_reason`, then, when the request asks `stream_options.include_usage`, a chunk with
-no choices and the usage, and `data: [DONE]`. `streamed(reply, interval=..., cut_after=...)` paces those events or
-hangs up mid-stream.
+no choices and the usage, and `data: [DONE]`. `streamed(reply, interval=..., cut_after=..., pieces=...)` paces those
+events, hangs up mid-stream, or sends the text in more (or fewer) pieces.
 
     with FakeOpenAI() as fake:
         fake.script(text("hello", prompt_tokens=5, completion_tokens=1), rate_limited(retry_after=3))
@@ -227,7 +227,7 @@ _DEFAULT_REPLY: Reply = TextReply("ok", 10, 2)
 
 def _coerce(reply: ReplyLike) -> Reply:
     if isinstance(reply, StreamReply):
-        return StreamReply(_coerce(reply.reply), reply.interval, reply.cut_after)
+        return StreamReply(_coerce(reply.reply), reply.interval, reply.cut_after, reply.pieces)
     if isinstance(reply, (TextReply, ToolCallsReply, ErrorReply, HangReply, DelayReply, DropReply)):
         return reply
     if isinstance(reply, str):
@@ -353,7 +353,7 @@ class _Handler(FakeHandler):
             else:
                 self.send_json(reply.status, body, reply.headers)
         elif stream:
-            self.send_stream(200, _sse(reply, model, include_usage), _SSE)
+            self.send_stream(200, _sse(reply, model, include_usage, self.text_pieces), _SSE)
         else:
             self.send_json(200, _completion(reply, model))
 
@@ -394,7 +394,7 @@ def _completion(reply: TextReply | ToolCallsReply, model: str) -> dict[str, Any]
     }
 
 
-def _sse(reply: TextReply | ToolCallsReply, model: str, include_usage: bool) -> list[bytes]:
+def _sse(reply: TextReply | ToolCallsReply, model: str, include_usage: bool, pieces: int) -> list[bytes]:
     n = next_id()
     base: dict[str, Any] = {
         "id": f"chatcmpl-fake{n:016x}",
@@ -427,7 +427,7 @@ def _sse(reply: TextReply | ToolCallsReply, model: str, include_usage: bool) -> 
         chunk({}, "tool_calls")
     else:
         chunk({"role": "assistant", "content": "", "refusal": None})
-        for piece in _split_text(reply.content):
+        for piece in _split_text(reply.content, pieces):
             chunk({"content": piece})
         chunk({}, "stop")
     if include_usage:

@@ -104,6 +104,20 @@ async def test_a_paced_stream_sends_its_events_one_by_one(servers: dict[str, Any
 
 
 @KINDS
+async def test_pieces_sets_how_many_deltas_the_text_comes_in(servers: dict[str, Any], kind: str) -> None:
+    fake = servers[kind]
+    fake.script(ANSWER, streamed(ANSWER, pieces=8), streamed(ANSWER, pieces=100))
+
+    _, default = await read_events(kind, fake)
+    _, by_word = await read_events(kind, fake)
+    _, at_most_by_word = await read_events(kind, fake)
+
+    assert len(by_word) == len(default) + 4 == len(at_most_by_word)  # 8 words: 4 pieces by default, 8 at most
+    texts = [event for _, event in by_word if b"eight" in event]
+    assert len(texts) == 1 and b"seven" not in texts[0]
+
+
+@KINDS
 async def test_a_cut_stream_ends_without_its_end(servers: dict[str, Any], kind: str) -> None:
     fake = servers[kind]
     fake.script(streamed(ANSWER, cut_after=2))
