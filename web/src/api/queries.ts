@@ -64,6 +64,12 @@ export const keys = {
     presets: () => [...keys.all, "schedule", "presets"] as const,
   },
   tools: () => [...keys.all, "tools"] as const,
+  templates: {
+    all: () => [...keys.all, "templates"] as const,
+    list: (language?: string) => [...keys.templates.all(), "list", language ?? null] as const,
+    detail: (id: string, language?: string) =>
+      [...keys.templates.all(), "detail", id, language ?? null] as const,
+  },
   events: (filters: EventFilters = {}) => [...keys.all, "events", filters] as const,
   channels: () => [...keys.all, "channels"] as const,
   usage: {
@@ -190,6 +196,28 @@ export const providerQueries = {
     }),
 };
 
+export const templateQueries = {
+  /** The ready-made bots, texts in `language` (default: the app's language setting). */
+  list: (language?: "de" | "en") =>
+    queryOptions({
+      queryKey: keys.templates.list(language),
+      queryFn: ({ signal }) => unwrap(api.GET("/api/templates", { params: { query: { language } }, signal })),
+      staleTime: Number.POSITIVE_INFINITY,
+    }),
+  detail: (id: string, language?: "de" | "en") =>
+    queryOptions({
+      queryKey: keys.templates.detail(id, language),
+      queryFn: ({ signal }) =>
+        unwrap(
+          api.GET("/api/templates/{template_id}", {
+            params: { path: { template_id: id }, query: { language } },
+            signal,
+          }),
+        ),
+      staleTime: Number.POSITIVE_INFINITY,
+    }),
+};
+
 export const botQueries = {
   list: () =>
     queryOptions({
@@ -277,6 +305,16 @@ export function useCreateProvider() {
   return useMutation({
     mutationFn: ({ validate = true, ...body }: CredentialCreate & { validate?: boolean }) =>
       unwrap(api.POST("/api/providers", { body, params: { query: { validate } } })),
+    onSuccess: () => invalidate.providers(qc),
+  });
+}
+
+/** Check a stored key again (after topping up, say): answers the credential with its new status. */
+export function useRecheckProvider() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      unwrap(api.POST("/api/providers/{credential_id}/check", { params: { path: { credential_id: id } } })),
     onSuccess: () => invalidate.providers(qc),
   });
 }

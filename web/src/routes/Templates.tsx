@@ -1,8 +1,17 @@
+import { useNavigate } from "react-router";
+import { PageHeader } from "@/components/layout/AppShell";
+import { TemplateGallery } from "@/components/templates/TemplateGallery";
 import { useT } from "@/i18n";
-import { Placeholder } from "./Placeholder";
+import { paths } from ".";
 
 /** `/templates` — the template gallery (components in components/templates). */
 export default function Templates() {
   const t = useT();
-  return <Placeholder title={t("route.templates.title")} />;
+  const navigate = useNavigate();
+  return (
+    <>
+      <PageHeader title={t("route.templates.title")} description={t("templates.lead")} />
+      <TemplateGallery onUse={(id) => navigate(paths.newBot(id))} />
+    </>
+  );
 }

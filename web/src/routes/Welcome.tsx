@@ -1,8 +1,18 @@
+import { OnboardingWizard } from "@/components/onboarding/OnboardingWizard";
+import { ProviderConnect } from "@/components/providers/ProviderConnect";
 import { useT } from "@/i18n";
-import { Placeholder } from "./Placeholder";
+import { paths } from ".";
 
-/** `/welcome` — the onboarding wizard (components in components/onboarding). */
+/**
+ * `/welcome` — the onboarding wizard (components in components/onboarding). Step 1 is the providers'
+ * connect flow; `/welcome?step=provider` reopens it later to add a provider.
+ */
 export default function Welcome() {
   const t = useT();
-  return <Placeholder title={t("route.welcome.title")} />;
+  return (
+    <OnboardingWizard
+      links={{ dashboard: paths.dashboard(), providers: paths.providers(), bot: paths.bot }}
+      providerStep={(next) => <ProviderConnect continueLabel={t("onboarding.next")} onContinue={next} />}
+    />
+  );
 }
