@@ -160,8 +160,8 @@ class _TextRelay:
         self._on_text: TextSink | None = on_text
         self._wrote = False
         """Some text of this call was handed on (so the next response's text starts with the separator)."""
-        self._sent: dict[int, str] = {}
-        """Text handed on per part index of the current response."""
+        self._sent: dict[int, list[str]] = {}
+        """The pieces handed on per part index of the current response (joined only to compare a whole part)."""
         self._response_wrote = False
 
     async def relay(self, ctx: Any, events: AsyncIterable[Any]) -> None:
@@ -176,17 +176,17 @@ class _TextRelay:
 
     def _catch_up(self, index: int, content: str) -> None:
         """The whole text of part `index` so far: send what was not sent yet."""
-        sent = self._sent.get(index, "")
+        sent = "".join(self._sent.get(index, ()))
         if content.startswith(sent):
             self._send(index, content[len(sent) :])
         else:  # the provider rewrote text already shown: it cannot be taken back; go on from the new text
             log.debug("streamed text part %d was replaced; the live text differs from the answer", index)
-            self._sent[index] = content
+            self._sent[index] = [content]
 
     def _send(self, index: int, piece: str) -> None:
         if not piece:
             return
-        self._sent[index] = self._sent.get(index, "") + piece
+        self._sent.setdefault(index, []).append(piece)
         if not self._response_wrote and self._wrote:
             self._call(RESPONSE_SEPARATOR)
         self._response_wrote = self._wrote = True
