@@ -81,7 +81,7 @@ def _file_in(root: Path, relative: str) -> Path | None:
 
 
 _NO_BUILD = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>openOrchestrator</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}
 code{background:#f3f3f3;padding:.1rem .3rem;border-radius:4px}</style></head><body>
 <h1>🤖 openOrchestrator is running</h1>
