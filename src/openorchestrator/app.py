@@ -19,6 +19,8 @@ from openorchestrator.channels.router import router as channels_router
 from openorchestrator.config import Config
 from openorchestrator.errors import AppError
 from openorchestrator.events.router import router as events_router
+from openorchestrator.live.router import add_live_schemas
+from openorchestrator.live.router import router as live_router
 from openorchestrator.providers.router import router as providers_router
 from openorchestrator.runs.router import router as runs_router
 from openorchestrator.runtime import Runtime, open_runtime
@@ -70,9 +72,11 @@ def create_app(config: Config, *, runtime: Runtime | None = None) -> FastAPI:
         channels_router,
         tools_router,
         templates_router,
+        live_router,
     )
     for router in routers:
         app.include_router(router)
+    add_live_schemas(app)
     app.router.routes.extend(ui_routes(config.web_dist_dir))  # last: it answers every path the API does not own
     _install_error_handlers(app)
     bound = [config.host] if config.host not in ("0.0.0.0", "::") else []  # e.g. 127.0.0.2 answers to itself

@@ -99,6 +99,18 @@ class RunEngine:
         self.stopping = True
         await self.queue.stop()
 
+    def run_as(self, owner: str) -> None:
+        """Name this process on the runs it starts (the scheduler lease's holder id), for `recover`."""
+        self.store.owner = owner
+
+    def owner_gone(self, owner: str) -> None:
+        """A process whose lease ran out: the runs it left `running` are stranded."""
+        self.gone_owners.add(owner)
+
+    async def recover_stranded(self) -> dict[str, int]:
+        """`recover`, keeping the runs this process has in hand (queued or running)."""
+        return await self.recover(keep=self.queue.known())
+
     async def recover(self, keep: set[str] | None = None) -> dict[str, int]:
         """After a crash: runs left `running` become `failed`/`interrupted`; `pending` runs queue again.
 

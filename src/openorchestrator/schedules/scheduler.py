@@ -74,10 +74,10 @@ class Scheduler:
         self.clock = clock
         self.monotonic = monotonic
         self.lease = SchedulerLease(
-            sessionmaker, clock, seconds=config.scheduler_lease_seconds, gone=engine.gone_owners.add
+            sessionmaker, clock, seconds=config.scheduler_lease_seconds, gone=engine.owner_gone
         )
         self.holder = self.lease.holder
-        engine.store.owner = self.holder
+        engine.run_as(self.holder)
         self.role = "off"
         self._aps: AsyncIOScheduler | None = None
         self._known: dict[str, tuple[Any, ...]] = {}
@@ -184,7 +184,7 @@ class Scheduler:
         """Become the scheduling process: recover stranded runs, settle what was missed, build the jobs. If any
         step fails, this process stays standby (holding the lease) and the next tick tries again."""
         log.info("scheduler: this process schedules the bots")
-        await self.engine.recover(keep=self.engine.queue.known())
+        await self.engine.recover_stranded()
         self._aps = AsyncIOScheduler(
             timezone=UTC,
             executors={"default": _FireExecutor(self._fired)},
