@@ -273,7 +273,7 @@ export const de: Messages = {
   "onboarding.schedule.daily": "Täglich um 08:00",
   "onboarding.schedule.weekdays": "Werktags um 08:00",
   "onboarding.run.title": "Dein erstes Ergebnis",
-  "onboarding.run.lead": "Der Bot arbeitet. Seine Antwort erscheint hier, während sie entsteht.",
+  "onboarding.run.lead": "Die Antwort deines Bots erscheint hier, während sie entsteht.",
   "onboarding.run.status.pending": "Wartet",
   "onboarding.run.status.running": "Läuft",
   "onboarding.run.status.completed": "Fertig",
@@ -354,6 +354,7 @@ export const de: Messages = {
   "providers.card.deleteBody":
     "Bots, die diesen Anbieter nutzen, laufen nicht mehr, bis du ihnen ein anderes Modell gibst.",
   "providers.card.deleted": "„{name}“ gelöscht",
+  "providers.card.name": "Name",
 
   "templates.lead": "Fertige Bots für Alltagsaufgaben. Eine wählen, anpassen, fertig.",
   "templates.empty": "Keine Vorlagen verfügbar.",

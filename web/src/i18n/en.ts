@@ -265,7 +265,7 @@ export const en = {
   "onboarding.schedule.daily": "Daily at 08:00",
   "onboarding.schedule.weekdays": "Weekdays at 08:00",
   "onboarding.run.title": "Your first result",
-  "onboarding.run.lead": "The bot is working. Its answer appears here as it is written.",
+  "onboarding.run.lead": "Your bot's answer appears here as it is written.",
   "onboarding.run.status.pending": "Waiting",
   "onboarding.run.status.running": "Running",
   "onboarding.run.status.completed": "Done",
@@ -344,6 +344,7 @@ export const en = {
   "providers.card.deleteBody":
     "Bots that use this provider stop working until you choose another model for them.",
   "providers.card.deleted": "“{name}” deleted",
+  "providers.card.name": "Name",
 
   "templates.lead": "Ready-made bots for everyday tasks. Pick one, adjust it, done.",
   "templates.empty": "No templates available.",

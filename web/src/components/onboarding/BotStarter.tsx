@@ -8,10 +8,17 @@ import type { BotCreate } from "@/api/types";
 import { Badge, Button, cn, Field, Input, RadioGroup, Select, Skeleton, Textarea } from "@/components/ui";
 import { useLocale, useT } from "@/i18n";
 import { errorMessage } from "@/i18n/errors";
+import type { MessageKey } from "@/i18n/types";
 import { type CatalogModels, modelOptions, preferredModel } from "./modelChoice";
 
 type Template = components["schemas"]["TemplateRead"];
 export type Started = { botId: string; runId: string };
+
+const TOOL_LABELS: Record<string, MessageKey> = {
+  web_search: "templates.tool.web_search",
+  web_fetch: "templates.tool.web_fetch",
+  files: "templates.tool.files",
+};
 
 const BLANK = "blank";
 const MANUAL = "manual";
@@ -143,7 +150,7 @@ function BotForm({
   const createBot = useCreateBot();
   const createRun = useCreateRun();
   const headingId = useId();
-  const nameRef = useRef<HTMLInputElement>(null);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
 
   const options = useMemo(
     () => modelOptions(credentials.data ?? [], catalog.data ?? []),
@@ -160,8 +167,9 @@ function BotForm({
   const chosenModel = model ?? suggested;
   const busy = createBot.isPending || createRun.isPending;
 
+  // The run's input is what the person has to give: the cursor waits there (one click less).
   useEffect(() => {
-    nameRef.current?.focus({ preventScroll: true });
+    inputRef.current?.focus({ preventScroll: true });
   }, []);
 
   const scheduleOptions = template
@@ -244,7 +252,7 @@ function BotForm({
                 <li key={tool}>
                   <Badge>
                     <Wrench aria-hidden className="size-3" />
-                    {tool}
+                    {TOOL_LABELS[tool] ? t(TOOL_LABELS[tool]) : tool}
                   </Badge>
                 </li>
               ))}
@@ -261,7 +269,7 @@ function BotForm({
       <form onSubmit={submit} noValidate className="grid gap-4">
         <div className="grid gap-4 sm:grid-cols-2">
           <Field label={t("onboarding.bot.name")} required error={errors.name}>
-            <Input ref={nameRef} value={name} maxLength={100} onChange={(e) => setName(e.target.value)} />
+            <Input value={name} maxLength={100} onChange={(e) => setName(e.target.value)} />
           </Field>
           <Field
             label={t("onboarding.bot.model")}
@@ -282,6 +290,7 @@ function BotForm({
         {template?.needs_input && (
           <Field label={t("onboarding.bot.input")} required error={errors.input}>
             <Textarea
+              ref={inputRef}
               rows={5}
               value={input}
               placeholder={template.input_placeholder}
@@ -321,9 +330,20 @@ function BotForm({
           </Field>
         )}
 
-        <Field label={t("onboarding.bot.schedule")} error={errors.schedule}>
-          <RadioGroup value={schedule} onValueChange={setSchedule} options={scheduleOptions} />
-        </Field>
+        {scheduleOptions.length > 1 ? (
+          <Field label={t("onboarding.bot.schedule")} error={errors.schedule}>
+            <RadioGroup value={schedule} onValueChange={setSchedule} options={scheduleOptions} />
+          </Field>
+        ) : (
+          <p className="flex items-center gap-2 text-sm text-fg-muted">
+            <Clock aria-hidden className="size-4 shrink-0" />
+            <span>
+              <span className="font-medium text-fg">{t("onboarding.bot.manual")}</span>
+              {" · "}
+              {t("onboarding.bot.manualHint")}
+            </span>
+          </p>
+        )}
 
         {errors.form && (
           <p

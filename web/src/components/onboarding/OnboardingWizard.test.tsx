@@ -157,9 +157,10 @@ describe("OnboardingWizard", () => {
     expect(screen.getByLabelText(/^Name/)).toHaveValue("Zusammenfassung");
     // The template's tier "cheap" → the catalogue's cheap OpenAI model, which the key has.
     expect(screen.getByRole("combobox", { name: /Modell/ })).toHaveTextContent("gpt-4.1-nano");
-    expect(screen.getByRole("radio", { name: /Nur manuell/ })).toBeChecked();
+    expect(screen.getByText("Nur manuell")).toBeInTheDocument(); // the only choice: shown, not asked
     const input = screen.getByLabelText(/Woran soll der Bot arbeiten/);
     expect(input).toHaveAttribute("placeholder", "Text hier einfügen");
+    expect(input).toHaveFocus(); // paste straight away
     await user.type(input, "Ein langer Text.");
     await click(screen.getByRole("button", { name: "Erstellen & ausführen" }));
 
@@ -210,6 +211,8 @@ describe("OnboardingWizard", () => {
     // The Web-Scout's schedule is offered in words and chosen; "good" tier → gpt-4.1-mini.
     expect(screen.getByRole("radio", { name: /Täglich um 08:00, 13:00 und 18:00/ })).toBeChecked();
     expect(screen.getByRole("combobox", { name: /Model/ })).toHaveTextContent("gpt-4.1-mini");
+    expect(screen.getByRole("radio", { name: /Manual only/ })).not.toBeChecked();
+    expect(screen.getByText("Read web pages")).toBeInTheDocument();
     expect(screen.queryByLabelText(/What should the bot work on/)).not.toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Create & run" }));
     expect(await screen.findByText("is taken")).toBeInTheDocument();

@@ -1,8 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
+import { ArrowRight } from "lucide-react";
 import { type ReactNode, useEffect, useRef } from "react";
 import { useSearchParams } from "react-router";
 import { providerQueries } from "@/api/queries";
-import { Card, Skeleton } from "@/components/ui";
+import { Button, Card, Skeleton } from "@/components/ui";
 import { useT } from "@/i18n";
 import { BotStarter, type Started } from "./BotStarter";
 import { isModelCredential } from "./modelChoice";
@@ -105,6 +106,14 @@ export function OnboardingWizard({
               <p className="text-sm text-fg-muted">{titles[step].lead}</p>
             </div>
             {step === "provider" && providerStep(() => go("bot"))}
+            {step === "provider" && hasProvider && (
+              <div className="-mt-2 flex justify-end border-t border-border pt-4">
+                <Button variant="ghost" onClick={() => go("bot")}>
+                  {t("onboarding.skip")}
+                  <ArrowRight aria-hidden />
+                </Button>
+              </div>
+            )}
             {step === "bot" && (
               <BotStarter onStarted={({ botId: bot, runId: run }: Started) => go("result", { bot, run })} />
             )}

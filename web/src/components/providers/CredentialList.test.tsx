@@ -28,11 +28,11 @@ describe("Providers page", () => {
     });
     const { user } = renderWithProviders(<Providers />, { route: "/providers", locale: "de" });
 
-    const openai = (await screen.findByRole("heading", { name: "openai" })).closest("li") as HTMLElement;
+    const openai = (await screen.findByRole("heading", { name: "OpenAI" })).closest("li") as HTMLElement;
     expect(within(openai).getByText("Verbunden")).toBeInTheDocument();
     expect(within(openai).getByText("…abcd")).toBeInTheDocument();
     expect(within(openai).getByText("3")).toBeInTheDocument();
-    const anthropic = screen.getByRole("heading", { name: "anthropic" }).closest("li") as HTMLElement;
+    const anthropic = (await screen.findByRole("heading", { name: "Anthropic" })).closest("li") as HTMLElement;
     expect(within(anthropic).getByText("Fehler")).toBeInTheDocument();
     expect(within(anthropic).getByText("Kein Guthaben — bitte aufladen.")).toBeInTheDocument();
 
@@ -47,7 +47,7 @@ describe("Providers page", () => {
     expect(within(dialog).getByText("„openai“ löschen?")).toBeInTheDocument();
     await user.click(within(dialog).getByRole("button", { name: "Löschen" }));
     expect(await screen.findByText("„openai“ gelöscht")).toBeInTheDocument();
-    expect(screen.queryByRole("heading", { name: "openai" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: "OpenAI" })).not.toBeInTheDocument();
   });
 
   it("opens the connect flow in a dialog from 'Add provider', tools included", async () => {

@@ -100,12 +100,15 @@ function CredentialCard({ credential, entry }: { credential: Credential; entry?:
         </span>
         <div className="grid min-w-0 flex-1 gap-1">
           <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
-            <h2 className="truncate text-sm font-semibold text-fg">{credential.name}</h2>
+            <h2 className="truncate text-sm font-semibold text-fg">{typeName}</h2>
             <Badge tone={ok ? "success" : "danger"} dot>
               {ok ? t("providers.card.connected") : t("providers.card.error")}
             </Badge>
           </div>
-          <p className="text-xs text-fg-muted">{typeName}</p>
+          <p className="truncate text-xs text-fg-muted">
+            <span className="sr-only">{t("providers.card.name")}: </span>
+            {credential.name}
+          </p>
         </div>
       </div>
       {!ok && credential.error_message && (
@@ -129,7 +132,7 @@ function CredentialCard({ credential, entry }: { credential: Credential; entry?:
         {credential.base_url && (
           <div className="col-span-2 grid min-w-0 gap-0.5">
             <dt className="text-xs text-fg-muted">{t("providers.card.baseUrl")}</dt>
-            <dd className="truncate font-mono text-fg" title={credential.base_url}>
+            <dd className="truncate text-fg" title={credential.base_url}>
               {credential.base_url}
             </dd>
           </div>

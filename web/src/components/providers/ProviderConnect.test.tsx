@@ -50,7 +50,9 @@ describe("ProviderConnect", () => {
     expect(key).toHaveAttribute("type", "text");
 
     await user.click(screen.getByRole("button", { name: "Testen & Speichern" }));
+    // The server's "Key ungültig — bitte prüfen, …" becomes a headline and its advice.
     expect(await screen.findByText("Key ungültig")).toBeInTheDocument();
+    expect(screen.getByText("Bitte prüfen, ob er vollständig kopiert wurde.")).toBeInTheDocument();
     expect(key).toHaveAttribute("aria-invalid", "true");
     expect(key).toHaveAccessibleDescription(/vollständig kopiert/);
 

@@ -16,6 +16,17 @@ import {
   showsBaseUrl,
 } from "./catalog";
 
+/**
+ * The server writes "Key ungültig — bitte prüfen, …": its first part is the headline (already in the app's
+ * language), the rest the advice. Without a dash, our own headline for the code goes first.
+ */
+export function splitMessage(message: string, fallback: string): { headline: string; message: string } {
+  const at = message.indexOf(" — ");
+  if (at <= 0) return { headline: fallback, message };
+  const rest = message.slice(at + 3).trim();
+  return { headline: message.slice(0, at).trim(), message: rest.charAt(0).toUpperCase() + rest.slice(1) };
+}
+
 type Problem = { place: "api_key" | "base_url" | "form"; headline?: string; message: string };
 
 /**
@@ -62,7 +73,7 @@ export function ProviderSetup({
       onError: (error) => {
         if (isApiError(error) && error.status === 400) {
           const place = errorPlace(error.code, hasBaseUrl, entry.needs_key || apiKey.trim() !== "");
-          setProblem({ place, headline: t(errorHeadline(error.code)), message: error.message });
+          setProblem({ place, ...splitMessage(error.message, t(errorHeadline(error.code))) });
           (place === "base_url" ? urlRef : keyRef).current?.focus();
           return;
         }
@@ -181,9 +192,16 @@ export function ProviderSetup({
             required={entry.needs_key}
             optional={!entry.needs_key}
             hint={
-              wrongKey
-                ? t("providers.setup.keyPrefix", { name: entry.display_name, prefix: entry.key_prefix ?? "" })
-                : t("providers.setup.keyHint")
+              wrongKey ? (
+                <span className="text-warning">
+                  {t("providers.setup.keyPrefix", {
+                    name: entry.display_name,
+                    prefix: entry.key_prefix ?? "",
+                  })}
+                </span>
+              ) : (
+                t("providers.setup.keyHint")
+              )
             }
             error={fieldError("api_key")}
           >
