@@ -149,6 +149,23 @@ async def test_a_streamed_answer_is_the_same_completion_as_a_plain_one(
     assert [is_streamed(r) for r in spec.generations(fake)] == [False, True]
 
 
+async def test_claude_without_an_output_limit_answers_the_same_streamed(
+    gateway: PydanticAIGateway, fakes: dict[str, Fake]
+) -> None:
+    """Without a limit pydantic-ai asks Claude for its maximum output, and so streams a plain call too."""
+    spec, fake = KINDS["anthropic"], fakes["anthropic"]
+    target = spec.target(fake)
+    fake.script(spec.text(ANSWER, 321, 45), spec.text(ANSWER, 321, 45))
+    pieces: list[str] = []
+
+    plain = await gateway.complete(target, "Find offers.", "Page 2.", max_output_tokens=None)
+    live = await gateway.complete(target, "Find offers.", "Page 2.", max_output_tokens=None, on_text=pieces.append)
+
+    assert live == plain and plain.text == ANSWER and plain.cost_usd
+    assert "".join(pieces) == ANSWER
+    assert [is_streamed(r) for r in spec.generations(fake)] == [True, True]
+
+
 @pytest.mark.parametrize("kind", ALL)
 async def test_the_pieces_arrive_while_the_model_writes(
     gateway: PydanticAIGateway, fakes: dict[str, Fake], kind: str
@@ -456,3 +473,78 @@ async def test_the_runs_time_limit_ends_a_slow_stream(
 
     assert time.monotonic() - started < 1.5
     assert ANSWER.startswith("".join(pieces)) and "".join(pieces) != ANSWER  # cut while it was coming
+
+
+# == the relay on its own (pydantic-ai's events, made here: thinking, rewritten parts, tool-call pieces) ==========
+async def events(*items: Any) -> AsyncIterator[Any]:
+    for item in items:
+        yield item
+
+
+async def relayed(*responses: list[Any]) -> list[str]:
+    """The pieces `on_text` gets when pydantic-ai streams these responses (each one step of the run)."""
+    from openorchestrator.providers.llm import _TextRelay
+
+    pieces: list[str] = []
+    relay = _TextRelay(pieces.append)
+    for response in responses:
+        await relay.relay(None, events(*response))
+    return pieces
+
+
+async def test_the_relay_hands_on_text_only() -> None:
+    from pydantic_ai.messages import (
+        PartDeltaEvent,
+        PartEndEvent,
+        PartStartEvent,
+        TextPart,
+        TextPartDelta,
+        ThinkingPart,
+        ThinkingPartDelta,
+        ToolCallPart,
+        ToolCallPartDelta,
+    )
+
+    response = [
+        PartStartEvent(index=0, part=ThinkingPart("Hmm, ")),
+        PartDeltaEvent(index=0, delta=ThinkingPartDelta(content_delta="the user wants offers.")),
+        PartStartEvent(index=1, part=TextPart("Let me ")),
+        PartDeltaEvent(index=1, delta=TextPartDelta("")),
+        PartDeltaEvent(index=1, delta=TextPartDelta("look.")),
+        PartEndEvent(index=1, part=TextPart("Let me look.")),
+        PartStartEvent(index=2, part=ToolCallPart("lookup", '{"pa', tool_call_id="c1")),
+        PartDeltaEvent(index=2, delta=ToolCallPartDelta(args_delta='ge": 2}', tool_call_id="c1")),
+    ]
+    assert await relayed(response) == ["Let me ", "look."]
+
+
+async def test_the_relay_sends_what_a_start_or_end_event_adds_and_goes_on_after_a_rewrite() -> None:
+    from pydantic_ai.messages import PartDeltaEvent, PartEndEvent, PartStartEvent, TextPart, TextPartDelta
+
+    response = [
+        PartStartEvent(index=0, part=TextPart("Two ")),
+        PartDeltaEvent(index=0, delta=TextPartDelta("new ")),
+        PartStartEvent(index=0, part=TextPart("Two new offers")),  # a provider restating the part: only the rest
+        PartEndEvent(index=0, part=TextPart("Two new offers.")),  # the end carries a last bit the deltas lacked
+        PartStartEvent(index=1, part=TextPart("Bike")),
+        PartStartEvent(index=1, part=TextPart("A bike")),  # rewritten: cannot be taken back, goes on from here
+        PartDeltaEvent(index=1, delta=TextPartDelta(" for 120.")),
+        PartEndEvent(index=1, part=TextPart("A bike for 120.")),
+    ]
+    assert await relayed(response) == ["Two ", "new ", "offers", ".", "Bike", " for 120."]
+
+
+async def test_the_separator_comes_only_before_a_later_responses_text() -> None:
+    from pydantic_ai.messages import PartStartEvent, TextPart, ToolCallPart
+
+    calls_only = [PartStartEvent(index=0, part=ToolCallPart("lookup", "{}", tool_call_id="c1"))]
+    tool_round: list[Any] = []  # the step that runs the tools: no text
+    said = [PartStartEvent(index=0, part=TextPart("Looking."))]
+    answer = [PartStartEvent(index=0, part=TextPart("Done."))]
+
+    assert await relayed(calls_only, tool_round, said, tool_round, calls_only, tool_round, answer) == [
+        "Looking.",
+        RESPONSE_SEPARATOR,
+        "Done.",
+    ]
+    assert await relayed(calls_only, tool_round, answer) == ["Done."]  # nothing before the first text
