@@ -70,7 +70,7 @@ export const de: Messages = {
   "dashboard.loadError": "Die Bots konnten nicht geladen werden.",
   "dashboard.empty.title": "Dein erster Bot ist eine Minute entfernt",
   "dashboard.empty.body":
-    "Ein Bot erledigt eine Aufgabe für dich – nach Zeitplan oder auf Knopfdruck –, hebt jedes Ergebnis hier auf und meldet sich, wenn es Neues gibt.",
+    "Ein Bot erledigt eine Aufgabe für dich nach Zeitplan oder auf Knopfdruck, hebt jedes Ergebnis hier auf und meldet sich, wenn es Neues gibt.",
   "dashboard.empty.fromTemplate": "Ersten Bot erstellen",
   "dashboard.empty.blank": "Leerer Bot",
   "dashboard.empty.hint": "Vorlagen: Web-Scout, Zusammenfassung, Übersetzer, Mail-Antwort, Recherche.",
@@ -226,7 +226,7 @@ export const de: Messages = {
     "In openOrchestrator ist etwas schiefgelaufen. Bitte melde es, mit dem Protokoll dieses Laufs.",
   "run.hint.provider_error": "Der Anbieter hat mit einem Fehler geantwortet. Versuche es später noch einmal.",
   "run.hint.config_error":
-    "In den Einstellungen des Bots fehlt etwas oder es ist nicht mehr gültig. Öffne und prüfe sie.",
+    "Der KI-Anbieter des Bots ist nicht einsatzbereit (siehe Meldung oben). Prüfe ihn unter KI-Anbieter oder wähle ein anderes Modell für den Bot.",
   "run.hint.missed":
     "openOrchestrator lief zur geplanten Zeit nicht (oder war zu beschäftigt). Nichts zu tun: Der nächste Lauf kommt nach Plan.",
   "run.hint.dropped":

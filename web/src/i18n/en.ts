@@ -219,7 +219,7 @@ export const en = {
   "run.hint.internal": "Something went wrong inside openOrchestrator. Please report it, with this run's log.",
   "run.hint.provider_error": "The provider answered with an error. Try again in a while.",
   "run.hint.config_error":
-    "Something in the bot's settings is missing or no longer valid. Open and check them.",
+    "The bot's AI provider is not ready (see the message above). Check it under AI providers, or pick another model for the bot.",
   "run.hint.missed":
     "openOrchestrator was not running (or was too busy) at the planned time. Nothing to do: the next run comes on schedule.",
   "run.hint.dropped":

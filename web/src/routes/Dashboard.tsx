@@ -25,7 +25,7 @@ function useNow(intervalMs = 30_000): number {
 
 function GridSkeleton() {
   return (
-    <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3" aria-busy="true">
+    <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-3" aria-busy="true">
       {[0, 1, 2].map((i) => (
         <div key={i} className="grid gap-4 rounded-xl border border-border bg-surface p-4">
           <div className="flex items-center gap-3">
@@ -90,7 +90,7 @@ export default function Dashboard() {
       ) : list.length === 0 ? (
         <DashboardEmpty />
       ) : (
-        <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-3">
           {list.map((bot) => (
             <BotCard key={bot.id} bot={bot} Results={RecentResults} now={now} />
           ))}

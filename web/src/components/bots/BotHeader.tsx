@@ -72,10 +72,10 @@ export function BotHeader({ bot }: { bot: Bot }) {
         </div>
         <div className="flex w-full flex-wrap items-center gap-2 sm:w-auto">
           <RunNowButton bot={bot} />
-          <Button asChild variant="secondary">
-            <Link to={paths.editBot(bot.id)}>
+          <Button asChild variant="secondary" className="max-sm:size-9 max-sm:px-0">
+            <Link to={paths.editBot(bot.id)} aria-label={t("bot.edit")}>
               <Pencil aria-hidden />
-              {t("bot.edit")}
+              <span className="max-sm:hidden">{t("bot.edit")}</span>
             </Link>
           </Button>
           <DropdownMenu

@@ -121,8 +121,8 @@ export function AttentionBanners({ bots }: { bots: readonly Bot[] }) {
           className={cn(
             "flex items-start gap-3 rounded-lg border px-3.5 py-3 text-sm animate-fade-in",
             banner.tone === "danger"
-              ? "border-danger/25 bg-danger-soft"
-              : "border-warning/30 bg-warning-soft",
+              ? "border-danger/30 bg-danger-soft/70 dark:bg-danger-soft/35"
+              : "border-warning/30 bg-warning-soft/70 dark:bg-warning-soft/35",
           )}
         >
           <span

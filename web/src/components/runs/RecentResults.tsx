@@ -60,10 +60,7 @@ function ResultRow({ run }: { run: Run }) {
         <span className="w-12 shrink-0 text-xs tabular-nums text-fg-muted">{when(run.created_at)}</span>
         <RunStatusIcon run={run} />
         <span
-          className={cn(
-            "min-w-0 flex-1 truncate",
-            state === "completed" ? "text-fg" : state === "failed" ? "text-danger" : "text-fg-muted",
-          )}
+          className={cn("min-w-0 flex-1 truncate", state === "completed" ? "text-fg" : "text-fg-muted")}
           title={text}
         >
           {text}
@@ -96,7 +93,7 @@ export function RecentResults({ botId, lastRun }: { botId: string; lastRun: RunS
   return (
     <div ref={ref} className="min-h-24">
       {runs ? (
-        <ul aria-label={t("bot.results")} className="grid">
+        <ul aria-label={t("bot.results")} className="grid grid-cols-1">
           {runs.map((run) => (
             <ResultRow key={run.id} run={run} />
           ))}

@@ -53,7 +53,9 @@ export function RunProblem({ run }: { run: Run }) {
     <div
       className={cn(
         "grid gap-3 rounded-xl border p-4",
-        tone === "danger" ? "border-danger/25 bg-danger-soft" : "border-warning/30 bg-warning-soft",
+        tone === "danger"
+          ? "border-danger/30 bg-danger-soft/70 dark:bg-danger-soft/35"
+          : "border-warning/30 bg-warning-soft/70 dark:bg-warning-soft/35",
       )}
     >
       {message && <p className="text-sm font-medium text-fg">{message}</p>}
@@ -89,38 +91,44 @@ export function RunFacts({ run }: { run: Run }) {
   const t = useT();
   const f = useFormat();
   const facts: [MessageKey, ReactNode][] = [
-    [
-      "run.fact.model",
-      run.model ? (
-        <span key="model" className="font-mono text-xs break-all">
-          {run.model}
-        </span>
-      ) : (
-        "–"
-      ),
-    ],
     ["run.fact.cost", f.usd(run.cost_estimate)],
+    ["run.fact.duration", f.duration(run.duration_ms)],
     ["run.fact.tokensIn", f.number(run.tokens_in)],
     ["run.fact.tokensOut", f.number(run.tokens_out)],
-    ["run.fact.duration", f.duration(run.duration_ms)],
     ["run.fact.trigger", t(TRIGGER_LABEL[run.trigger])],
     ["run.fact.attempt", f.number(run.attempt)],
-    ["run.fact.created", f.dateTime(run.created_at)],
   ];
-  if (run.scheduled_for) facts.push(["run.fact.scheduled", f.dateTime(run.scheduled_for)]);
-  facts.push(
-    ["run.fact.started", f.dateTime(run.started_at)],
-    ["run.fact.finished", f.dateTime(run.finished_at)],
-  );
+  const times: [MessageKey, string | null][] = [
+    ["run.fact.created", run.created_at],
+    ["run.fact.scheduled", run.scheduled_for],
+    ["run.fact.started", run.started_at],
+    ["run.fact.finished", run.finished_at],
+  ];
   return (
-    <dl className="grid grid-cols-2 gap-px overflow-hidden rounded-xl border border-border bg-border sm:grid-cols-3 lg:grid-cols-2">
-      {facts.map(([label, value]) => (
-        <div key={label} className="grid min-w-0 gap-0.5 bg-surface px-3.5 py-2.5">
-          <dt className="text-xs text-fg-muted">{t(label)}</dt>
-          <dd className="truncate text-sm text-fg tabular-nums">{value}</dd>
-        </div>
-      ))}
-    </dl>
+    <div className="overflow-hidden rounded-xl border border-border bg-surface">
+      <dl className="grid gap-0.5 border-b border-border px-3.5 py-2.5">
+        <dt className="text-xs text-fg-muted">{t("run.fact.model")}</dt>
+        <dd className="font-mono text-xs break-all text-fg">{run.model ?? "–"}</dd>
+      </dl>
+      <dl className="grid grid-cols-2 gap-px border-b border-border bg-border">
+        {facts.map(([label, value]) => (
+          <div key={label} className="grid min-w-0 gap-0.5 bg-surface px-3.5 py-2.5">
+            <dt className="text-xs text-fg-muted">{t(label)}</dt>
+            <dd className="truncate text-sm text-fg tabular-nums">{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <dl className="grid gap-1.5 px-3.5 py-3 text-xs">
+        {times
+          .filter(([label, value]) => value || label !== "run.fact.scheduled")
+          .map(([label, value]) => (
+            <div key={label} className="flex items-baseline justify-between gap-3">
+              <dt className="text-fg-muted">{t(label)}</dt>
+              <dd className="text-end text-fg tabular-nums">{f.dateTime(value)}</dd>
+            </div>
+          ))}
+      </dl>
+    </div>
   );
 }
 
@@ -151,7 +159,7 @@ export function ToolCalls({ log }: { log: Run["log"] }) {
                   {call.result_chars != null && ` · ${t("run.tools.result", { count: call.result_chars })}`}
                 </span>
               </p>
-              {call.arguments != null && (
+              {formatArguments(call.arguments) && (
                 <p
                   className="truncate font-mono text-xs text-fg-muted"
                   title={formatArguments(call.arguments)}

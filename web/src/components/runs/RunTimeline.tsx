@@ -99,8 +99,7 @@ const TimelineRow = memo(function TimelineRow({ run }: { run: Run }) {
         <p
           className={cn(
             "line-clamp-2 text-sm break-words",
-            state === "failed" ? "text-danger" : state === "completed" ? "text-fg" : "text-fg-muted",
-            streaming && "font-mono text-xs",
+            state === "completed" || state === "failed" ? "text-fg" : "text-fg-muted",
           )}
         >
           {text}
@@ -109,7 +108,9 @@ const TimelineRow = memo(function TimelineRow({ run }: { run: Run }) {
           <p className="flex flex-wrap gap-x-3 text-xs text-fg-muted tabular-nums">
             <span>{f.duration(run.duration_ms)}</span>
             {tokens != null && <span>{t("common.tokens", { count: tokens })}</span>}
-            <span>{f.usd(run.cost_estimate)}</span>
+            <span>
+              {run.cost_estimate == null ? `${t("run.fact.cost")}: ${f.usd(null)}` : f.usd(run.cost_estimate)}
+            </span>
             {run.model && <span className="hidden truncate font-mono sm:inline">{run.model}</span>}
           </p>
         )}
@@ -195,7 +196,7 @@ export function RunTimeline({ botId }: { botId: string }) {
       ) : (
         <div className="rounded-xl border border-border bg-surface px-3 sm:px-4">
           {shown.length > 0 ? (
-            <ol className="divide-y divide-border">
+            <ol aria-labelledby="timeline-title" className="divide-y divide-border">
               {shown.map((run) => (
                 <TimelineRow key={run.id} run={run} />
               ))}

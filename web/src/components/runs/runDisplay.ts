@@ -93,7 +93,12 @@ export function gist(output: string | null | undefined, max = 120): string {
 
 /** The last `max` characters of a streaming output, on one line (for the running row). */
 export function tail(text: string, max = 140): string {
-  const flat = text.replace(/\s+/g, " ").trim();
+  const flat = text
+    .replace(/^\s*(?:#{1,6}|>|[-*+]|\d+[.)])\s+/gm, "")
+    .replace(/(\*\*|__|`)/g, "")
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, "$1")
+    .replace(/\s+/g, " ")
+    .trim();
   return flat.length > max ? `…${flat.slice(flat.length - max + 1).trimStart()}` : flat;
 }
 
@@ -125,7 +130,7 @@ const ACTIONS: Record<string, HintAction> = {
   budget_exceeded: "editBot",
   model_not_found: "editBot",
   context_too_long: "editBot",
-  config_error: "editBot",
+  config_error: "providers",
   interrupted: "runAgain",
   rate_limited: "runAgain",
   provider_error: "runAgain",
@@ -174,7 +179,15 @@ export function toolCalls(log: readonly Record<string, unknown>[]): ToolCall[] {
 /** Tool arguments on one line: `query="…"`, or the text itself when it is a string. */
 export function formatArguments(value: unknown): string {
   if (value == null) return "";
-  if (typeof value === "string") return value;
+  if (typeof value === "string") {
+    try {
+      const parsed: unknown = JSON.parse(value);
+      if (parsed && typeof parsed === "object") return formatArguments(parsed);
+    } catch {
+      // not JSON: show as it is
+    }
+    return value;
+  }
   if (typeof value === "object" && !Array.isArray(value)) {
     return Object.entries(value as Record<string, unknown>)
       .map(([key, v]) => `${key}=${typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v)}`)
