@@ -9,7 +9,7 @@ import { Badge, Button, cn, Field, Input, RadioGroup, Select, Skeleton, Textarea
 import { useLocale, useT } from "@/i18n";
 import { errorMessage } from "@/i18n/errors";
 import type { MessageKey } from "@/i18n/types";
-import { type CatalogModels, modelOptions, preferredModel } from "./modelChoice";
+import { type CatalogModels, modelFreeCredential, modelOptions, preferredModel } from "./modelChoice";
 
 type Template = components["schemas"]["TemplateRead"];
 export type Started = { botId: string; runId: string };
@@ -164,7 +164,12 @@ function BotForm({
   const [prompt, setPrompt] = useState(template?.prompt ?? "");
   const [input, setInput] = useState("");
   const [errors, setErrors] = useState<FormErrors>({});
-  const chosenModel = model ?? suggested;
+  // A connected service that listed no models (some gateways): its model name is typed in.
+  const bare =
+    options.length === 0 ? modelFreeCredential(credentials.data ?? [], catalog.data ?? []) : undefined;
+  const [typed, setTyped] = useState("");
+  const chosenModel = bare ? (typed.trim() ? `${bare}:${typed.trim()}` : undefined) : (model ?? suggested);
+  const canCreate = options.length > 0 || Boolean(bare);
   const busy = createBot.isPending || createRun.isPending;
 
   // The run's input is what the person has to give: the cursor waits there (one click less).
@@ -275,15 +280,31 @@ function BotForm({
             label={t("onboarding.bot.model")}
             required
             error={errors.model}
-            hint={options.length > 0 ? t("onboarding.bot.modelHint") : undefined}
+            hint={
+              bare
+                ? t("onboarding.bot.modelTyped")
+                : options.length > 0
+                  ? t("onboarding.bot.modelHint")
+                  : undefined
+            }
           >
-            <Select
-              value={chosenModel}
-              onValueChange={setModel}
-              options={options.map((o) => ({ value: o.value, label: o.label }))}
-              placeholder={t("onboarding.bot.modelPlaceholder")}
-              disabled={options.length === 0}
-            />
+            {bare ? (
+              <Input
+                value={typed}
+                spellCheck={false}
+                autoComplete="off"
+                placeholder="llama3.1:8b"
+                onChange={(e) => setTyped(e.target.value)}
+              />
+            ) : (
+              <Select
+                value={chosenModel}
+                onValueChange={setModel}
+                options={options.map((o) => ({ value: o.value, label: o.label }))}
+                placeholder={t("onboarding.bot.modelPlaceholder")}
+                disabled={options.length === 0}
+              />
+            )}
           </Field>
         </div>
 
@@ -354,7 +375,7 @@ function BotForm({
           </p>
         )}
         <div className="flex flex-wrap items-center gap-3 pt-1">
-          <Button type="submit" size="lg" loading={busy} disabled={options.length === 0}>
+          <Button type="submit" size="lg" loading={busy} disabled={!canCreate}>
             {!busy && <Play aria-hidden />}
             {t("onboarding.bot.submit")}
           </Button>

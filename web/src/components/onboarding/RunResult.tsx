@@ -157,7 +157,11 @@ export function RunResult({
             ) : (
               <Spinner decorative className="text-accent" />
             )}
-            {done ? t("onboarding.run.result") : t("onboarding.run.thinking")}
+            {done
+              ? t("onboarding.run.result")
+              : text
+                ? t("onboarding.run.writing")
+                : t("onboarding.run.thinking")}
           </div>
           <output
             aria-busy={!done}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { credentialFixture } from "@/components/providers/fixtures";
-import { modelOptions, preferredModel } from "./modelChoice";
+import { modelFreeCredential, modelOptions, preferredModel } from "./modelChoice";
 
 const catalog = [
   {
@@ -53,5 +53,11 @@ describe("model choice", () => {
     const none = [credentialFixture({ name: "y", type: "openai_compatible", models: ["alpha", "beta"] })];
     expect(preferredModel(modelOptions(none, catalog), none, catalog)).toBe("y:alpha");
     expect(preferredModel([], [], catalog)).toBeUndefined();
+  });
+
+  it("names a credential without model names, so the model can be typed in", () => {
+    const gateway = credentialFixture({ name: "lmstudio", type: "openai_compatible", models: [] });
+    expect(modelFreeCredential([gateway], catalog)).toBe("lmstudio");
+    expect(modelFreeCredential([credentialFixture()], catalog)).toBeUndefined();
   });
 });

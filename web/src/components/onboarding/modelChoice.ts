@@ -74,3 +74,14 @@ export function preferredModel(
   }
   return (options.find((o) => SMALL.test(o.model)) ?? options[0])?.value;
 }
+
+/** The name of a connected AI credential that offers no model names (its model is typed in), if any. */
+export function modelFreeCredential(
+  credentials: readonly Credential[],
+  catalog: readonly CatalogModels[] = [],
+): string | undefined {
+  return credentials.find(
+    (c) =>
+      c.status === "connected" && isModelCredential(c, catalog) && modelOptions([c], catalog).length === 0,
+  )?.name;
+}
