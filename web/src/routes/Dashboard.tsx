@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { Plus } from "lucide-react";
-import { useEffect, useState } from "react";
+import { startTransition, useEffect, useState } from "react";
 import { Link, Navigate } from "react-router";
 import { botQueries, providerQueries } from "@/api/queries";
 import { BotCard } from "@/components/bots/BotCard";
@@ -21,6 +21,20 @@ function useNow(intervalMs = 30_000): number {
     return () => clearInterval(timer);
   }, [intervalMs]);
   return now;
+}
+
+/**
+ * How many of `total` cards to render: the first screenful at once, the rest a chunk per frame as an
+ * interruptible transition, so 200 bots do not hold up the first paint or the first click.
+ */
+function useProgressive(total: number, first = 24, step = 40): number {
+  const [count, setCount] = useState(first);
+  useEffect(() => {
+    if (count >= total || typeof requestAnimationFrame === "undefined") return;
+    const frame = requestAnimationFrame(() => startTransition(() => setCount((c) => c + step)));
+    return () => cancelAnimationFrame(frame);
+  }, [count, total, step]);
+  return Math.min(count, total);
 }
 
 function GridSkeleton() {
@@ -49,6 +63,7 @@ export default function Dashboard() {
   const now = useNow();
   const providers = useQuery(providerQueries.list());
   const bots = useQuery(botQueries.list());
+  const shown = useProgressive(bots.data?.length ?? 0);
 
   // No AI provider yet (a search key alone does not count): the welcome wizard comes first.
   if (providers.data && !providers.data.some((c) => c.type !== "brave")) {
@@ -91,7 +106,7 @@ export default function Dashboard() {
         <DashboardEmpty />
       ) : (
         <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-3">
-          {list.map((bot) => (
+          {list.slice(0, shown).map((bot) => (
             <BotCard key={bot.id} bot={bot} Results={RecentResults} now={now} />
           ))}
         </div>
