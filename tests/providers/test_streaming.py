@@ -171,14 +171,14 @@ async def test_the_pieces_arrive_while_the_model_writes(
     gateway: PydanticAIGateway, fakes: dict[str, Fake], kind: str
 ) -> None:
     spec, fake = KINDS[kind], fakes[kind]
-    fake.script(streamed(spec.text(ANSWER, 20, 12), interval=0.1))
+    fake.script(streamed(spec.text(ANSWER, 20, 12), interval=0.15))
     arrivals: list[float] = []
 
     completion = await ask(gateway, spec.target(fake), lambda piece: arrivals.append(time.monotonic()))
     done = time.monotonic()
 
     assert completion.text == ANSWER
-    # Every format has at least 3 more events after the first text (0.1 s apart): it was handed on at once.
+    # Every format has at least 3 more events after the first text (0.15 s apart): it was handed on at once.
     assert done - arrivals[0] >= 0.2, (arrivals, done)
     assert arrivals == sorted(arrivals) and len(arrivals) > 1
 
@@ -471,7 +471,7 @@ async def test_the_runs_time_limit_ends_a_slow_stream(
         async with asyncio.timeout(1):
             await ask(gateway, spec.target(fake), pieces.append)
 
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 2.5  # not the 5 s until the next event
     assert ANSWER.startswith("".join(pieces)) and "".join(pieces) != ANSWER  # cut while it was coming
 
 

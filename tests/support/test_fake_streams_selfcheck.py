@@ -93,14 +93,16 @@ async def test_a_paced_stream_sends_its_events_one_by_one(servers: dict[str, Any
     _, whole = await read_events(kind, fake)
     fake.script(streamed(ANSWER, interval=0.05))
 
+    started = time.monotonic()
     response, paced = await read_events(kind, fake)
 
     assert response.headers["transfer-encoding"] == "chunked" and "content-length" not in response.headers
     assert response.headers["content-type"].startswith("text/event-stream")
     assert len(paced) == len(whole) > 3
     assert WIRES[kind].last_event in paced[-1][1]
+    assert paced[-1][0] - started >= 0.05 * (len(paced) - 1)  # the stand-in cannot send faster than its pace
     gaps = [later - earlier for (earlier, _), (later, _) in zip(paced, paced[1:], strict=False)]
-    assert min(gaps) >= 0.04, gaps
+    assert sum(gap >= 0.03 for gap in gaps) >= len(gaps) / 2, gaps  # apart (a busy client may read two at once)
 
 
 @KINDS
