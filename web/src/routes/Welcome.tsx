@@ -12,7 +12,14 @@ export default function Welcome() {
   return (
     <OnboardingWizard
       links={{ dashboard: paths.dashboard(), providers: paths.providers(), bot: paths.bot }}
-      providerStep={(next) => <ProviderConnect continueLabel={t("onboarding.next")} onContinue={next} />}
+      providerStep={(next, chosen, onChoose) => (
+        <ProviderConnect
+          continueLabel={t("onboarding.next")}
+          onContinue={next}
+          chosenType={chosen}
+          onChooseType={onChoose}
+        />
+      )}
     />
   );
 }

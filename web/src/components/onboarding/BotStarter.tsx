@@ -32,14 +32,28 @@ const BLANK_SCHEDULES = { daily: "0 8 * * *", weekdays: "0 8 * * 1-5" } as const
  * (name, model, schedule, the run's input when the template needs one). "Create & run" creates the bot,
  * starts a run with the input and reports both ids.
  */
-export function BotStarter({ onStarted }: { onStarted: (started: Started) => void }) {
+export function BotStarter({
+  onStarted,
+  choice: controlled,
+  onChoose,
+}: {
+  onStarted: (started: Started) => void;
+  /** Controlled choice: a template id or "blank" (e.g. kept in the URL); else kept inside. */
+  choice?: string | null;
+  onChoose?: (choice: string | null) => void;
+}) {
   const t = useT();
   const [locale] = useLocale();
   const templates = useQuery(templateQueries.list(locale));
-  const [choice, setChoice] = useState<string | null>(null);
+  const [inner, setInner] = useState<string | null>(null);
+  const choice = controlled !== undefined ? controlled : inner;
+  const setChoice = (next: string | null) => {
+    setInner(next);
+    onChoose?.(next);
+  };
 
-  if (choice) {
-    const template = templates.data?.find((tpl) => tpl.id === choice) ?? null;
+  const template = templates.data?.find((tpl) => tpl.id === choice) ?? null;
+  if (choice === BLANK || template) {
     return <BotForm key={choice} template={template} onBack={() => setChoice(null)} onStarted={onStarted} />;
   }
   return (

@@ -88,8 +88,13 @@ function renderWizard(route: string, locale: "de" | "en" = "de") {
           <>
             <OnboardingWizard
               links={{ dashboard: "/", providers: "/providers", bot: (id) => `/bots/${id}` }}
-              providerStep={(next) => (
-                <ProviderConnect continueLabel={locale === "de" ? "Weiter" : "Next"} onContinue={next} />
+              providerStep={(next, chosen, onChoose) => (
+                <ProviderConnect
+                  continueLabel={locale === "de" ? "Weiter" : "Next"}
+                  onContinue={next}
+                  chosenType={chosen}
+                  onChooseType={onChoose}
+                />
               )}
             />
             <Where />
@@ -137,6 +142,7 @@ describe("OnboardingWizard", () => {
 
     expect(await screen.findByRole("heading", { name: "🔑 KI-Anbieter verbinden" })).toBeInTheDocument();
     await click(await screen.findByRole("button", { name: "OpenAI einrichten" }));
+    expect(screen.getByTestId("where")).toHaveTextContent("/welcome?step=provider&provider=openai");
     const key = screen.getByLabelText(/API-Key/);
     await user.type(key, "sk-bad"); // the field has focus already: no click
     await click(screen.getByRole("button", { name: "Testen & Speichern" }));
@@ -150,7 +156,7 @@ describe("OnboardingWizard", () => {
     await click(screen.getByRole("button", { name: "Weiter" }));
 
     expect(await screen.findByRole("heading", { name: "Deinen ersten Bot erstellen" })).toBeInTheDocument();
-    expect(screen.getByTestId("where")).toHaveTextContent("/welcome?step=bot");
+    expect(screen.getByTestId("where")).toHaveTextContent(/^\/welcome\?step=bot$/);
     expect(screen.getByRole("button", { name: /Leerer Bot/ })).toBeInTheDocument();
     await click(await screen.findByRole("button", { name: /Zusammenfassung/ }));
 
@@ -217,6 +223,20 @@ describe("OnboardingWizard", () => {
     await user.click(screen.getByRole("button", { name: "Create & run" }));
     expect(await screen.findByText("is taken")).toBeInTheDocument();
     expect(screen.getByLabelText(/^Name/)).toHaveAttribute("aria-invalid", "true");
+  });
+
+  it("resumes a chosen template from the URL after a reload", async () => {
+    mockApi({
+      "GET /api/providers/catalog": catalogFixture,
+      "GET /api/providers": [credentialFixture()],
+      "GET /api/templates": templates,
+    });
+    const { user } = renderWizard("/welcome?step=bot&template=summary");
+    expect(await screen.findByLabelText(/Woran soll der Bot arbeiten/)).toBeInTheDocument();
+    expect(screen.getByLabelText(/^Name/)).toHaveValue("Zusammenfassung");
+    await user.click(screen.getByRole("button", { name: /Andere Vorlage/ }));
+    expect(screen.getByTestId("where")).toHaveTextContent(/^\/welcome\?step=bot$/);
+    expect(screen.getByRole("button", { name: /Web-Scout/ })).toBeInTheDocument();
   });
 
   it("shows a failed run with what to do", async () => {

@@ -30,7 +30,12 @@ export function OnboardingWizard({
   providerStep,
   links,
 }: {
-  providerStep: (next: () => void) => ReactNode;
+  /** Step 1's content: `next` goes to step 2; `chosen`/`onChoose` keep the chosen provider in the URL. */
+  providerStep: (
+    next: () => void,
+    chosen: string | null,
+    onChoose: (type: string | null) => void,
+  ) => ReactNode;
   links: WizardLinks;
 }) {
   const t = useT();
@@ -105,7 +110,12 @@ export function OnboardingWizard({
               </h1>
               <p className="text-sm text-fg-muted">{titles[step].lead}</p>
             </div>
-            {step === "provider" && providerStep(() => go("bot"))}
+            {step === "provider" &&
+              providerStep(
+                () => go("bot"),
+                params.get("provider"),
+                (provider) => go("provider", provider ? { provider } : {}),
+              )}
             {step === "provider" && hasProvider && (
               <div className="-mt-2 flex justify-end border-t border-border pt-4">
                 <Button variant="ghost" onClick={() => go("bot")}>
@@ -115,7 +125,11 @@ export function OnboardingWizard({
               </div>
             )}
             {step === "bot" && (
-              <BotStarter onStarted={({ botId: bot, runId: run }: Started) => go("result", { bot, run })} />
+              <BotStarter
+                choice={params.get("template")}
+                onChoose={(template) => go("bot", template ? { template } : {})}
+                onStarted={({ botId: bot, runId: run }: Started) => go("result", { bot, run })}
+              />
             )}
             {step === "result" && runId && botId && (
               <RunResult

@@ -32,7 +32,9 @@ describe("Providers page", () => {
     expect(within(openai).getByText("Verbunden")).toBeInTheDocument();
     expect(within(openai).getByText("…abcd")).toBeInTheDocument();
     expect(within(openai).getByText("3")).toBeInTheDocument();
-    const anthropic = (await screen.findByRole("heading", { name: "Anthropic" })).closest("li") as HTMLElement;
+    const anthropic = (await screen.findByRole("heading", { name: "Anthropic" })).closest(
+      "li",
+    ) as HTMLElement;
     expect(within(anthropic).getByText("Fehler")).toBeInTheDocument();
     expect(within(anthropic).getByText("Kein Guthaben — bitte aufladen.")).toBeInTheDocument();
 

@@ -20,16 +20,27 @@ export function ProviderConnect({
   onContinue,
   continueLabel,
   includeTools = false,
+  chosenType,
+  onChooseType,
 }: {
   onContinue: (credential: Credential) => void;
   continueLabel: string;
   /** Also offer keys for tools (Brave search). */
   includeTools?: boolean;
+  /** Controlled choice (e.g. kept in the URL so a reload resumes); else kept inside. */
+  chosenType?: string | null;
+  onChooseType?: (type: string | null) => void;
 }) {
   const t = useT();
   const catalog = useProviderCatalog();
   const credentials = useQuery(providerQueries.list());
-  const [chosen, setChosen] = useState<CatalogEntry | null>(null);
+  const [innerType, setInnerType] = useState<string | null>(null);
+  const type = chosenType !== undefined ? chosenType : innerType;
+  const setChosen = (entry: CatalogEntry | null) => {
+    setInnerType(entry?.type ?? null);
+    onChooseType?.(entry?.type ?? null);
+  };
+  const chosen = catalog.data?.find((entry) => entry.type === type) ?? null;
   const [connected, setConnected] = useState<Credential | null>(null);
 
   if (catalog.isPending) {
