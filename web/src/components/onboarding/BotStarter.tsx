@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { ArrowLeft, Clock, Play, Sparkles, Wrench } from "lucide-react";
 import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from "react";
 import { isApiError } from "@/api/client";
-import { providerQueries, templateQueries, useCreateBot, useCreateRun } from "@/api/queries";
+import { botQueries, providerQueries, templateQueries, useCreateBot, useCreateRun } from "@/api/queries";
 import type { components } from "@/api/schema";
 import type { BotCreate } from "@/api/types";
 import { Badge, Button, cn, Field, Input, RadioGroup, Select, Skeleton, Textarea } from "@/components/ui";
@@ -143,6 +143,13 @@ function ChoiceCard({
   );
 }
 
+/** `base`, or "base 2", "base 3" … when a bot already has that name. */
+export function freeBotName(base: string, bots: readonly { name: string }[]): string {
+  const taken = new Set(bots.map((b) => b.name.toLowerCase()));
+  if (!taken.has(base.toLowerCase())) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base} ${n}`.toLowerCase())) return `${base} ${n}`;
+}
+
 type FormErrors = Partial<Record<"name" | "model" | "prompt" | "input" | "schedule" | "form", string>>;
 
 function BotForm({
@@ -172,7 +179,10 @@ function BotForm({
   );
   const suggested = preferredModel(options, credentials.data ?? [], catalog.data ?? [], template?.model_tier);
 
-  const [name, setName] = useState(template?.name ?? t("onboarding.bot.blankName"));
+  const bots = useQuery(botQueries.list());
+  const [edited, setName] = useState<string | null>(null);
+  // Until the person types, the suggestion avoids names already taken ("Web-Scout 2" the second time).
+  const name = edited ?? freeBotName(template?.name ?? t("onboarding.bot.blankName"), bots.data ?? []);
   const [model, setModel] = useState<string | undefined>(undefined);
   const [schedule, setSchedule] = useState<string>(template?.schedule ?? MANUAL);
   const [prompt, setPrompt] = useState(template?.prompt ?? "");

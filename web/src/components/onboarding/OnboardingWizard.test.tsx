@@ -225,15 +225,16 @@ describe("OnboardingWizard", () => {
     expect(screen.getByLabelText(/^Name/)).toHaveAttribute("aria-invalid", "true");
   });
 
-  it("resumes a chosen template from the URL after a reload", async () => {
+  it("resumes a chosen template from the URL after a reload, with a name not yet taken", async () => {
     mockApi({
       "GET /api/providers/catalog": catalogFixture,
       "GET /api/providers": [credentialFixture()],
       "GET /api/templates": templates,
+      "GET /api/bots": [{ id: "b0", name: "Zusammenfassung" }],
     });
     const { user } = renderWizard("/welcome?step=bot&template=summary");
     expect(await screen.findByLabelText(/Woran soll der Bot arbeiten/)).toBeInTheDocument();
-    expect(screen.getByLabelText(/^Name/)).toHaveValue("Zusammenfassung");
+    expect(await screen.findByDisplayValue("Zusammenfassung 2")).toBe(screen.getByLabelText(/^Name/));
     await user.click(screen.getByRole("button", { name: /Andere Vorlage/ }));
     expect(screen.getByTestId("where")).toHaveTextContent(/^\/welcome\?step=bot$/);
     expect(screen.getByRole("button", { name: /Web-Scout/ })).toBeInTheDocument();
