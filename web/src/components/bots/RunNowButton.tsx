@@ -52,6 +52,7 @@ export function RunNowButton({ bot }: { bot: Pick<Bot, "id" | "name"> }) {
       >
         <Field label={t("bot.runDialog.input")} optional hint={t("bot.runDialog.hint")}>
           <Textarea
+            autoFocus
             rows={5}
             value={input}
             placeholder={t("bot.runDialog.placeholder")}

@@ -9,7 +9,7 @@ import { type TFunction, useT } from "@/i18n";
 import { paths } from "@/routes";
 import { RunStatusIcon } from "./RunStatusIcon";
 import { gist, runState, tail } from "./runDisplay";
-import { useWhen } from "./when";
+import { useShortWhen, useWhen } from "./when";
 
 export const RECENT_RESULTS = 4;
 
@@ -47,7 +47,8 @@ export function runLine(
 
 function ResultRow({ run }: { run: Run }) {
   const t = useT();
-  const when = useWhen();
+  const when = useShortWhen();
+  const full = useWhen();
   const live = useLiveOutput(run.status === "running" ? run.id : undefined);
   const state = runState(run);
   const text = state === "running" && live?.text ? tail(live.text, 90) : runLine(t, run);
@@ -57,7 +58,13 @@ function ResultRow({ run }: { run: Run }) {
         to={paths.run(run.id)}
         className="group -mx-2 flex min-w-0 items-center gap-2.5 rounded-md px-2 py-1.5 text-sm hover:bg-subtle"
       >
-        <span className="w-12 shrink-0 text-xs tabular-nums text-fg-muted">{when(run.created_at)}</span>
+        <time
+          dateTime={run.created_at}
+          title={full(run.created_at)}
+          className="min-w-11 shrink-0 whitespace-nowrap text-xs tabular-nums text-fg-muted"
+        >
+          {when(run.created_at)}
+        </time>
         <RunStatusIcon run={run} />
         <span
           className={cn("min-w-0 flex-1 truncate", state === "completed" ? "text-fg" : "text-fg-muted")}

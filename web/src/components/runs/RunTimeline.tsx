@@ -33,7 +33,7 @@ const FILTER_LABEL = {
 function FilterBar({ value, onChange }: { value: RunFilter; onChange: (value: RunFilter) => void }) {
   const t = useT();
   return (
-    <fieldset className="-mx-1 flex gap-1 overflow-x-auto px-1 py-0.5">
+    <fieldset className="-m-1 flex min-w-0 gap-1 overflow-x-auto p-1">
       <legend className="sr-only">{t("run.filter.label")}</legend>
       {RUN_FILTERS.map((filter) => (
         <button

@@ -32,3 +32,17 @@ export function useWhen(): (value: string | null | undefined) => string {
     [f, locale],
   );
 }
+
+/** Shorter still, for the dashboard cards: "14:05" today, else "vor 3 T." / "3 days ago". */
+export function useShortWhen(): (value: string | null | undefined) => string {
+  const f = useFormat();
+  return useMemo(
+    () => (value) => {
+      if (!value) return "–";
+      const date = new Date(value);
+      if (date.toDateString() === new Date().toDateString()) return f.time(date);
+      return f.relative(date);
+    },
+    [f],
+  );
+}
