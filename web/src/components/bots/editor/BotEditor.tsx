@@ -1,0 +1,724 @@
+/**
+ * The bot editor (create and edit): one form in sections, saved with POST or PATCH. The API's 422 field
+ * errors appear at their fields; the first one is scrolled into view. Unsaved changes are guarded.
+ *
+ *   <BotEditor initial={fromBot(bot)} bot={bot} />          // edit
+ *   <BotEditor initial={form} template={template} />        // new (optionally from a template)
+ */
+import { useQuery } from "@tanstack/react-query";
+import {
+  CalendarClock,
+  ChevronRight,
+  CircleAlert,
+  Gauge,
+  IdCard,
+  MessageSquareText,
+  Sparkles,
+  Workflow,
+  Wrench,
+} from "lucide-react";
+import { Collapsible } from "radix-ui";
+import {
+  type FormEvent,
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
+import { useNavigate } from "react-router";
+import { isApiError } from "@/api/client";
+import { botQueries, providerQueries, systemQueries, useCreateBot, useUpdateBot } from "@/api/queries";
+import type { Bot } from "@/api/types";
+import { AlertDialog, Button, cn, Field, Input, RadioGroup, Switch, Textarea, toast } from "@/components/ui";
+import { type MessageKey, useFormat, useT } from "@/i18n";
+import { errorMessage } from "@/i18n/errors";
+import { ChoiceCards } from "./ChoiceCards";
+import { EmojiPicker } from "./EmojiPicker";
+import {
+  type Errors,
+  type FieldName,
+  type FormState,
+  type Schedule,
+  type Template,
+  toBody,
+  toFormErrors,
+  usableCredentials,
+} from "./formState";
+import { useLeaveGuard } from "./hooks";
+import { FallbackModels, MAX_FALLBACKS, ModelSelect, NoModels } from "./ModelPicker";
+import { SchedulePicker } from "./SchedulePicker";
+import { Section } from "./Section";
+import { ZoneSelect } from "./ZoneSelect";
+
+const PROMPT_MAX = 20_000;
+const KNOWN_TOOLS = new Set(["web_search", "web_fetch", "files"]);
+
+const SECTIONS = [
+  { id: "basics", icon: <IdCard />, title: "editor.section.basics.title" },
+  { id: "task", icon: <MessageSquareText />, title: "editor.section.task.title" },
+  { id: "model", icon: <Sparkles />, title: "editor.section.model.title" },
+  { id: "schedule", icon: <CalendarClock />, title: "editor.section.schedule.title" },
+  { id: "tools", icon: <Wrench />, title: "editor.section.tools.title" },
+  { id: "handoff", icon: <Workflow />, title: "editor.section.handoff.title" },
+  { id: "limits", icon: <Gauge />, title: "editor.section.limits.title" },
+] as const satisfies readonly { id: string; icon: ReactNode; title: MessageKey }[];
+
+const isNumberLike = (text: string) => !text.trim() || Number.isFinite(Number(text.trim().replace(",", ".")));
+
+function validate(form: FormState): Partial<Record<FieldName, MessageKey>> {
+  const out: Partial<Record<FieldName, MessageKey>> = {};
+  if (!form.name.trim()) out.name = "editor.error.name";
+  if (!form.prompt.trim()) out.prompt = "editor.error.prompt";
+  if (!form.model) out.model = "editor.error.model";
+  if (form.schedule.mode === "custom" && !form.schedule.cron.trim()) out.schedule = "editor.error.cron";
+  const numbers: [FieldName, string][] = [
+    ["max_runtime_seconds", form.maxRuntimeSeconds],
+    ["budget_daily_usd", form.budgetDailyUsd],
+    ["budget_monthly_usd", form.budgetMonthlyUsd],
+    ["max_output_tokens", form.maxOutputTokens],
+    ["max_model_requests", form.maxModelRequests],
+  ];
+  for (const [field, text] of numbers) if (!isNumberLike(text)) out[field] = "editor.error.number";
+  return out;
+}
+
+/** Which API fields each form key feeds (to clear a field's error when it changes). */
+const FIELD_OF: Record<keyof FormState, FieldName> = {
+  emoji: "emoji",
+  name: "name",
+  description: "description",
+  enabled: "enabled",
+  prompt: "prompt",
+  model: "model",
+  fallbackModels: "fallback_models",
+  schedule: "schedule",
+  timezone: "timezone",
+  missedRuns: "missed_runs",
+  tools: "tools",
+  onComplete: "on_complete",
+  maxRuntimeSeconds: "max_runtime_seconds",
+  budgetDailyUsd: "budget_daily_usd",
+  budgetMonthlyUsd: "budget_monthly_usd",
+  maxOutputTokens: "max_output_tokens",
+  maxModelRequests: "max_model_requests",
+  noResultsPattern: "no_results_pattern",
+};
+
+export type BotEditorProps = {
+  initial: FormState;
+  /** The bot being edited (absent: a new bot). */
+  bot?: Bot;
+  template?: Template;
+  /** Extra actions in the header (duplicate, delete). */
+  actions?: ReactNode;
+  /** Shown above the form (the template chip). */
+  banner?: ReactNode;
+};
+
+export function BotEditor({ initial, bot, template, actions, banner }: BotEditorProps) {
+  const t = useT();
+  const f = useFormat();
+  const navigate = useNavigate();
+  const [form, setForm] = useState(initial);
+  const [errors, setErrors] = useState<Errors>({});
+  const [errorTick, setErrorTick] = useState(0);
+  const [saved, setSaved] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const ids = useId();
+
+  const providers = useQuery(providerQueries.list());
+  const settings = useQuery(systemQueries.settings());
+  const tools = useQuery(systemQueries.tools());
+  const bots = useQuery(botQueries.list());
+  const create = useCreateBot();
+  const update = useUpdateBot(bot?.id ?? "");
+  const saving = create.isPending || update.isPending;
+
+  const credentials = useMemo(() => usableCredentials(providers.data), [providers.data]);
+  const dirty = !saved && JSON.stringify(form) !== JSON.stringify(initial);
+  const guard = useLeaveGuard(dirty);
+
+  const errorsRef = useRef(errors);
+  errorsRef.current = errors;
+  /** Change one value (stable, so memoised sections skip re-renders); clears that field's error. */
+  const set = useCallback(<K extends keyof FormState>(key: K, value: FormState[K]) => {
+    setForm((current) => ({ ...current, [key]: value }));
+    const field = FIELD_OF[key];
+    if (errorsRef.current[field]) setErrors(({ [field]: _gone, ...rest }) => rest);
+  }, []);
+  const on = useMemo(
+    () => ({
+      timezone: (zone: string) => set("timezone", zone),
+      schedule: (schedule: Schedule) => set("schedule", schedule),
+      emoji: (emoji: string) => set("emoji", emoji),
+      enabled: (enabled: boolean) => set("enabled", enabled),
+      model: (model: string) => {
+        set("model", model);
+        setForm((current) => ({
+          ...current,
+          fallbackModels: current.fallbackModels.filter((item) => item !== model),
+        }));
+      },
+      fallbackModels: (models: string[]) => set("fallbackModels", models),
+      missedRuns: (value: string) => set("missedRuns", value as FormState["missedRuns"]),
+      tools: (value: string[]) => set("tools", value),
+      onComplete: (value: string[]) => set("onComplete", value),
+    }),
+    [set],
+  );
+
+  // After errors appear: bring the first one into view and focus it.
+  useEffect(() => {
+    if (!errorTick) return;
+    const target = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], [data-error="true"]');
+    if (!target) return;
+    target.scrollIntoView({ block: "center", behavior: "smooth" });
+    const focusable = target.matches("input, textarea, button, [tabindex]")
+      ? target
+      : target.querySelector<HTMLElement>("input, textarea, button, a[href]");
+    focusable?.focus({ preventScroll: true });
+  }, [errorTick]);
+
+  const showErrors = (next: Errors) => {
+    setErrors(next);
+    setErrorTick((tick) => tick + 1);
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const invalid = validate(form);
+    if (Object.keys(invalid).length > 0) {
+      showErrors(Object.fromEntries(Object.entries(invalid).map(([field, key]) => [field, t(key)])));
+      return;
+    }
+    const body = toBody(form);
+    try {
+      const result = bot ? await update.mutateAsync(body) : await create.mutateAsync(body);
+      setSaved(true);
+      toast({
+        title: bot ? t("editor.saved.updated") : t("editor.saved.created", { name: result.name }),
+        variant: "success",
+      });
+      navigate(`/bots/${encodeURIComponent(result.id)}`);
+    } catch (error) {
+      if (isApiError(error) && error.status === 422) {
+        showErrors(toFormErrors(error.fieldErrors));
+        toast({ title: t("editor.saveFailed"), description: t("errors.invalid_input"), variant: "error" });
+      } else {
+        toast({ title: t("editor.saveFailed"), description: errorMessage(t, error), variant: "error" });
+      }
+    }
+  };
+
+  const appZone = settings.data?.timezone;
+
+  const otherBots = useMemo(
+    () => (bots.data ?? []).filter((other) => other.id !== bot?.id),
+    [bots.data, bot?.id],
+  );
+  const botChoices = useMemo(
+    () =>
+      otherBots.map((other) => ({
+        value: other.id,
+        title: other.name,
+        icon: other.emoji,
+        description: other.schedule_description ?? t("editor.handoff.manual"),
+      })),
+    [otherBots, t],
+  );
+  const toolChoices = useMemo(
+    () =>
+      (tools.data ?? []).map((tool) => ({
+        value: tool.name,
+        title: KNOWN_TOOLS.has(tool.name) ? t(`editor.tool.${tool.name}.name` as MessageKey) : tool.name,
+        description: KNOWN_TOOLS.has(tool.name)
+          ? t(`editor.tool.${tool.name}.description` as MessageKey)
+          : tool.description,
+      })),
+    [tools.data, t],
+  );
+  const runtime = Number(form.maxRuntimeSeconds);
+  const fieldIds = (name: string) => `${ids}-${name}`;
+
+  return (
+    <>
+      <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
+        <div className="flex min-w-0 items-center gap-3">
+          <span
+            aria-hidden
+            className="flex size-11 shrink-0 items-center justify-center rounded-xl border border-border bg-surface text-2xl shadow-xs"
+          >
+            {form.emoji || "🤖"}
+          </span>
+          <div className="grid min-w-0 gap-0.5">
+            <h1 className="truncate text-xl font-semibold tracking-tight text-fg sm:text-2xl">
+              {bot ? t("editor.title.edit", { name: bot.name }) : t("editor.title.new")}
+            </h1>
+            <p className="text-sm text-fg-muted">
+              {bot ? t("editor.subtitle.edit") : t("editor.subtitle.new")}
+            </p>
+          </div>
+        </div>
+        {actions && <div className="flex flex-wrap items-center gap-2">{actions}</div>}
+      </div>
+
+      {banner}
+
+      <div className="lg:grid lg:grid-cols-[11rem_minmax(0,1fr)] lg:gap-10">
+        <nav aria-label={t("editor.sections")} className="hidden lg:block">
+          <ul className="sticky top-20 grid gap-0.5">
+            {SECTIONS.map((section) => (
+              <li key={section.id}>
+                <button
+                  type="button"
+                  onClick={() => document.getElementById(section.id)?.scrollIntoView({ behavior: "smooth" })}
+                  className="flex w-full items-center gap-2 rounded-md px-2.5 py-1.5 text-start text-sm text-fg-muted transition-colors hover:bg-subtle hover:text-fg [&_svg]:size-4"
+                >
+                  <span aria-hidden>{section.icon}</span>
+                  {t(section.title)}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+
+        <form ref={formRef} noValidate onSubmit={submit} className="grid min-w-0 grid-cols-1 gap-5">
+          {errors.body && (
+            <p
+              data-error="true"
+              role="alert"
+              className="flex items-start gap-2 rounded-lg border border-danger/30 bg-danger-soft px-3 py-2.5 text-sm text-danger"
+            >
+              <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0" />
+              {errors.body}
+            </p>
+          )}
+
+          <Section
+            id="basics"
+            icon={<IdCard />}
+            title={t("editor.section.basics.title")}
+            description={t("editor.section.basics.description")}
+          >
+            <div className="flex items-end gap-3">
+              <EmojiPicker
+                value={form.emoji}
+                onChange={on.emoji}
+                invalid={Boolean(errors.emoji)}
+                describedBy={errors.emoji ? fieldIds("emoji") : undefined}
+              />
+              <Field label={t("editor.name.label")} required error={errors.name} className="flex-1">
+                <Input
+                  value={form.name}
+                  maxLength={100}
+                  placeholder={t("editor.name.placeholder")}
+                  onChange={(event) => set("name", event.target.value)}
+                  className="h-[3.25rem] text-base"
+                />
+              </Field>
+            </div>
+            {errors.emoji && (
+              <p id={fieldIds("emoji")} className="-mt-3 text-xs font-medium text-danger">
+                {errors.emoji}
+              </p>
+            )}
+            <Field label={t("editor.description.label")} optional error={errors.description}>
+              <Input
+                value={form.description}
+                maxLength={2000}
+                placeholder={t("editor.description.placeholder")}
+                onChange={(event) => set("description", event.target.value)}
+              />
+            </Field>
+            <div className="flex items-center justify-between gap-4 rounded-lg border border-border px-3 py-2.5">
+              <div className="grid gap-0.5">
+                <label htmlFor={fieldIds("enabled")} className="text-sm font-medium text-fg">
+                  {t("editor.enabled.label")}
+                </label>
+                <p id={fieldIds("enabled-hint")} className="text-xs text-fg-muted">
+                  {errors.enabled ?? t("editor.enabled.hint")}
+                </p>
+              </div>
+              <Switch
+                id={fieldIds("enabled")}
+                checked={form.enabled}
+                aria-describedby={fieldIds("enabled-hint")}
+                onCheckedChange={on.enabled}
+              />
+            </div>
+          </Section>
+
+          <Section
+            id="task"
+            icon={<MessageSquareText />}
+            title={t("editor.section.task.title")}
+            description={t("editor.section.task.description")}
+          >
+            {template?.customize_hint && (
+              <p className="rounded-lg border border-warning/25 bg-warning-soft px-3 py-2.5 text-sm text-fg">
+                {t("editor.templateHint", { hint: template.customize_hint })}
+              </p>
+            )}
+            <Field label={t("editor.prompt.label")} required error={errors.prompt}>
+              <Textarea
+                value={form.prompt}
+                rows={6}
+                maxLength={PROMPT_MAX}
+                placeholder={t("editor.prompt.placeholder")}
+                onChange={(event) => set("prompt", event.target.value)}
+                className="field-sizing-content max-h-[70vh] min-h-36 resize-none"
+              />
+            </Field>
+            <p
+              className={cn(
+                "-mt-3 text-end text-xs tabular-nums",
+                form.prompt.length > PROMPT_MAX * 0.9 ? "text-warning" : "text-fg-muted",
+              )}
+            >
+              {t("editor.prompt.count", { count: form.prompt.length, max: PROMPT_MAX })}
+            </p>
+          </Section>
+
+          <Section
+            id="model"
+            icon={<Sparkles />}
+            title={t("editor.section.model.title")}
+            description={t("editor.section.model.description")}
+          >
+            {providers.isSuccess && credentials.length === 0 ? (
+              <>
+                <NoModels />
+                {errors.model && <p className="-mt-3 text-xs font-medium text-danger">{errors.model}</p>}
+              </>
+            ) : (
+              <>
+                <Field label={t("editor.model.label")} required error={errors.model}>
+                  <ModelSelect value={form.model} onChange={on.model} credentials={credentials} />
+                </Field>
+                <Field
+                  label={t("editor.fallback.label")}
+                  optional
+                  hint={t("editor.fallback.hint", { max: MAX_FALLBACKS })}
+                  error={errors.fallback_models}
+                  id={fieldIds("fallback")}
+                >
+                  <FallbackModels
+                    value={form.fallbackModels}
+                    onChange={on.fallbackModels}
+                    credentials={credentials}
+                    main={form.model}
+                    labelId={`${fieldIds("fallback")}-label`}
+                    invalid={Boolean(errors.fallback_models)}
+                  />
+                </Field>
+              </>
+            )}
+          </Section>
+
+          <Section
+            id="schedule"
+            icon={<CalendarClock />}
+            title={t("editor.section.schedule.title")}
+            description={t("editor.section.schedule.description")}
+          >
+            <SchedulePicker
+              value={form.schedule}
+              onChange={on.schedule}
+              timezone={form.timezone || appZone}
+              error={errors.schedule}
+            />
+            <div className="grid gap-5 sm:grid-cols-2">
+              <ZoneSelect
+                value={form.timezone}
+                onChange={on.timezone}
+                appZone={appZone}
+                error={errors.timezone}
+              />
+            </div>
+            {form.schedule.mode !== "manual" && (
+              <Field label={t("editor.missed.label")} error={errors.missed_runs}>
+                <RadioGroup
+                  value={form.missedRuns}
+                  onValueChange={on.missedRuns}
+                  className="sm:grid-cols-2"
+                  options={[
+                    {
+                      value: "skip",
+                      label: t("editor.missed.skip"),
+                      description: t("editor.missed.skipHint"),
+                    },
+                    {
+                      value: "catch_up",
+                      label: t("editor.missed.catchUp"),
+                      description: t("editor.missed.catchUpHint"),
+                    },
+                  ]}
+                />
+              </Field>
+            )}
+          </Section>
+
+          <Section
+            id="tools"
+            icon={<Wrench />}
+            title={t("editor.section.tools.title")}
+            description={t("editor.section.tools.description")}
+          >
+            <span id={fieldIds("tools")} className="sr-only">
+              {t("editor.tools.label")}
+            </span>
+            {tools.isSuccess && toolChoices.length === 0 ? (
+              <p className="text-sm text-fg-muted">{t("editor.tools.empty")}</p>
+            ) : (
+              <ChoiceCards
+                choices={toolChoices}
+                value={form.tools}
+                onChange={on.tools}
+                labelId={fieldIds("tools")}
+                invalid={Boolean(errors.tools)}
+                describedBy={errors.tools ? fieldIds("tools-error") : undefined}
+              />
+            )}
+            {errors.tools && (
+              <p id={fieldIds("tools-error")} className="-mt-3 text-xs font-medium text-danger">
+                {errors.tools}
+              </p>
+            )}
+          </Section>
+
+          <Section
+            id="handoff"
+            icon={<Workflow />}
+            title={t("editor.section.handoff.title")}
+            description={t("editor.section.handoff.description")}
+          >
+            <span id={fieldIds("handoff")} className="sr-only">
+              {t("editor.handoff.label")}
+            </span>
+            {bots.isSuccess && otherBots.length === 0 ? (
+              <p className="text-sm text-fg-muted">{t("editor.handoff.empty")}</p>
+            ) : (
+              <ChoiceCards
+                choices={botChoices}
+                value={form.onComplete}
+                onChange={on.onComplete}
+                labelId={fieldIds("handoff")}
+                invalid={Boolean(errors.on_complete)}
+                describedBy={errors.on_complete ? fieldIds("handoff-error") : undefined}
+              />
+            )}
+            {errors.on_complete && (
+              <p
+                id={fieldIds("handoff-error")}
+                role="alert"
+                className="-mt-3 flex items-start gap-1.5 text-xs font-medium text-danger"
+              >
+                <CircleAlert aria-hidden className="mt-px size-3.5 shrink-0" />
+                {errors.on_complete}
+              </p>
+            )}
+          </Section>
+
+          <Section
+            id="limits"
+            icon={<Gauge />}
+            title={t("editor.section.limits.title")}
+            description={t("editor.section.limits.description")}
+          >
+            <div className="grid gap-5 sm:grid-cols-3">
+              <Field
+                label={t("editor.maxRuntime.label")}
+                error={errors.max_runtime_seconds}
+                hint={
+                  Number.isFinite(runtime) && runtime > 0
+                    ? t("editor.maxRuntime.hint", { duration: f.duration(runtime * 1000) })
+                    : undefined
+                }
+              >
+                <Affixed suffix={t("editor.unit.seconds")}>
+                  <Input
+                    type="number"
+                    inputMode="numeric"
+                    min={1}
+                    max={3600}
+                    value={form.maxRuntimeSeconds}
+                    onChange={(event) => set("maxRuntimeSeconds", event.target.value)}
+                    className="pe-12 tabular-nums"
+                  />
+                </Affixed>
+              </Field>
+              <Field label={t("editor.budgetDaily.label")} optional error={errors.budget_daily_usd}>
+                <Affixed prefix="$">
+                  <Input
+                    type="number"
+                    inputMode="decimal"
+                    min={0}
+                    step="0.01"
+                    placeholder={t("editor.budget.placeholder")}
+                    value={form.budgetDailyUsd}
+                    onChange={(event) => set("budgetDailyUsd", event.target.value)}
+                    className="ps-7 tabular-nums"
+                  />
+                </Affixed>
+              </Field>
+              <Field label={t("editor.budgetMonthly.label")} optional error={errors.budget_monthly_usd}>
+                <Affixed prefix="$">
+                  <Input
+                    type="number"
+                    inputMode="decimal"
+                    min={0}
+                    step="0.01"
+                    placeholder={t("editor.budget.placeholder")}
+                    value={form.budgetMonthlyUsd}
+                    onChange={(event) => set("budgetMonthlyUsd", event.target.value)}
+                    className="ps-7 tabular-nums"
+                  />
+                </Affixed>
+              </Field>
+            </div>
+            <p className="-mt-2 text-xs text-fg-muted">{t("editor.budget.hint")}</p>
+
+            <Advanced
+              forceOpen={Boolean(
+                errors.max_output_tokens || errors.max_model_requests || errors.no_results_pattern,
+              )}
+            >
+              <div className="grid gap-5 sm:grid-cols-2">
+                <Field
+                  label={t("editor.maxOutputTokens.label")}
+                  optional
+                  hint={t("editor.maxOutputTokens.hint")}
+                  error={errors.max_output_tokens}
+                >
+                  <Input
+                    type="number"
+                    inputMode="numeric"
+                    min={1}
+                    placeholder={t("editor.maxOutputTokens.placeholder")}
+                    value={form.maxOutputTokens}
+                    onChange={(event) => set("maxOutputTokens", event.target.value)}
+                    className="tabular-nums"
+                  />
+                </Field>
+                <Field
+                  label={t("editor.maxModelRequests.label")}
+                  hint={t("editor.maxModelRequests.hint")}
+                  error={errors.max_model_requests}
+                >
+                  <Input
+                    type="number"
+                    inputMode="numeric"
+                    min={1}
+                    max={50}
+                    value={form.maxModelRequests}
+                    onChange={(event) => set("maxModelRequests", event.target.value)}
+                    className="tabular-nums"
+                  />
+                </Field>
+              </div>
+              <Field
+                label={t("editor.noResults.label")}
+                optional
+                hint={t("editor.noResults.hint")}
+                error={errors.no_results_pattern}
+              >
+                <Input
+                  value={form.noResultsPattern}
+                  maxLength={500}
+                  spellCheck={false}
+                  placeholder={t("editor.noResults.placeholder")}
+                  onChange={(event) => set("noResultsPattern", event.target.value)}
+                  className="font-mono"
+                />
+              </Field>
+            </Advanced>
+          </Section>
+
+          <div className="sticky bottom-3 z-30 flex items-center justify-between gap-3 rounded-xl border border-border bg-surface/90 px-3 py-2.5 shadow-lg backdrop-blur sm:px-4">
+            <p className="flex min-w-0 items-center gap-2 text-sm text-fg-muted" aria-live="polite">
+              <span
+                aria-hidden
+                className={cn("size-2 shrink-0 rounded-full", dirty ? "bg-warning" : "bg-border-strong")}
+              />
+              <span className="truncate">{dirty ? t("editor.unsaved") : t("editor.noChanges")}</span>
+            </p>
+            <div className="flex shrink-0 items-center gap-2">
+              <Button
+                variant="ghost"
+                onClick={() => guard.leave(bot ? `/bots/${encodeURIComponent(bot.id)}` : "/")}
+              >
+                {t("common.cancel")}
+              </Button>
+              <Button type="submit" loading={saving}>
+                {bot ? t("editor.save.edit") : t("editor.save.create")}
+              </Button>
+            </div>
+          </div>
+        </form>
+      </div>
+
+      <AlertDialog
+        open={guard.pending !== null}
+        onOpenChange={(open) => !open && guard.stay()}
+        title={t("editor.leave.title")}
+        description={t("editor.leave.body")}
+        confirmLabel={t("editor.leave.confirm")}
+        cancelLabel={t("editor.leave.stay")}
+        destructive
+        onConfirm={guard.confirm}
+      />
+    </>
+  );
+}
+
+/** An input with a unit before or after it. */
+function Affixed({ prefix, suffix, children }: { prefix?: string; suffix?: string; children: ReactNode }) {
+  return (
+    <div className="relative">
+      {prefix && (
+        <span
+          aria-hidden
+          className="pointer-events-none absolute inset-y-0 start-3 flex items-center text-sm text-fg-muted"
+        >
+          {prefix}
+        </span>
+      )}
+      {children}
+      {suffix && (
+        <span
+          aria-hidden
+          className="pointer-events-none absolute inset-y-0 end-3 flex items-center text-sm text-fg-muted"
+        >
+          {suffix}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function Advanced({ forceOpen, children }: { forceOpen: boolean; children: ReactNode }) {
+  const t = useT();
+  const [open, setOpen] = useState(false);
+  return (
+    <Collapsible.Root
+      open={open || forceOpen}
+      onOpenChange={setOpen}
+      className="rounded-lg border border-border"
+    >
+      <Collapsible.Trigger className="group flex w-full items-center gap-2 rounded-lg px-3 py-2.5 text-start transition-colors hover:bg-subtle/60">
+        <ChevronRight
+          aria-hidden
+          className="size-4 shrink-0 text-fg-muted transition-transform group-data-[state=open]:rotate-90"
+        />
+        <span className="text-sm font-medium text-fg">{t("editor.advanced")}</span>
+        <span className="truncate text-xs text-fg-muted">{t("editor.advancedHint")}</span>
+      </Collapsible.Trigger>
+      <Collapsible.Content className="grid gap-5 border-t border-border px-3 py-4">
+        {children}
+      </Collapsible.Content>
+    </Collapsible.Root>
+  );
+}

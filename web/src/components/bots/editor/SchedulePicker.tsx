@@ -1,0 +1,213 @@
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { CalendarClock, CircleAlert, Hand } from "lucide-react";
+import { RadioGroup as RadioPrimitive } from "radix-ui";
+import { memo, useId, useMemo } from "react";
+import { isApiError } from "@/api/client";
+import { systemQueries } from "@/api/queries";
+import { cn, Field, Input, Select, Spinner } from "@/components/ui";
+import { useFormat, useLocale, useT } from "@/i18n";
+import { EVERY_MINUTES, SCHEDULE_MODES, type Schedule, type ScheduleMode, toCron } from "./formState";
+import { useDebounced } from "./hooks";
+
+const WEEKDAYS = ["1", "2", "3", "4", "5", "6", "0"] as const;
+
+function weekdayName(locale: string, day: string): string {
+  // 2024-01-07 was a Sunday (day 0).
+  return new Intl.DateTimeFormat(locale, { weekday: "long", timeZone: "UTC" }).format(
+    new Date(Date.UTC(2024, 0, 7 + Number(day))),
+  );
+}
+
+/**
+ * The schedule: a repeat choice (manual, presets, custom cron), its parameters, and — live from the preview
+ * endpoint, debounced — the schedule in words and its next five times in the chosen time zone.
+ */
+export const SchedulePicker = memo(function SchedulePicker({
+  value,
+  onChange,
+  timezone,
+  error,
+}: {
+  value: Schedule;
+  onChange: (value: Schedule) => void;
+  /** the zone the preview is shown in (the bot's or the app's) */
+  timezone: string | undefined;
+  /** the API's reason for `schedule` (from saving) */
+  error?: string;
+}) {
+  const t = useT();
+  const [locale] = useLocale();
+  const labelId = useId();
+  const cron = toCron(value);
+  const key = `${cron ?? ""}\n${timezone ?? ""}`;
+  const [debouncedCron = "", debouncedZone = ""] = useDebounced(key, 300).split("\n");
+  const preview = useQuery({
+    ...systemQueries.schedulePreview(debouncedCron, debouncedZone || undefined),
+    enabled: debouncedCron.trim().length > 0,
+    placeholderData: keepPreviousData,
+  });
+  const stale = preview.isPlaceholderData;
+  const previewError = preview.isError
+    ? isApiError(preview.error)
+      ? (preview.error.field("cron") ?? preview.error.field("timezone") ?? preview.error.message)
+      : t("errors.unexpected", { code: "client" })
+    : undefined;
+  const settling = cron !== null && key !== `${debouncedCron}\n${debouncedZone}`;
+  const fieldError = error ?? (settling ? undefined : previewError);
+  const set = (patch: Partial<Schedule>) => onChange({ ...value, ...patch });
+
+  const timeFormat = useMemo(
+    () =>
+      new Intl.DateTimeFormat(locale, {
+        weekday: "short",
+        day: "numeric",
+        month: "short",
+        hour: "2-digit",
+        minute: "2-digit",
+        timeZone: preview.data?.timezone,
+      }),
+    [locale, preview.data?.timezone],
+  );
+  const f = useFormat();
+
+  return (
+    <div className="grid gap-4">
+      <div className="grid gap-2">
+        <span id={labelId} className="text-sm font-medium text-fg">
+          {t("editor.schedule.label")}
+        </span>
+        <RadioPrimitive.Root
+          aria-labelledby={labelId}
+          value={value.mode}
+          onValueChange={(mode) => {
+            const next = mode as ScheduleMode;
+            // Switching to custom keeps what was chosen, written as cron, to edit from there.
+            if (next === "custom" && !value.cron) set({ mode: next, cron: cron ?? "" });
+            else set({ mode: next });
+          }}
+          className="flex flex-wrap gap-1.5"
+        >
+          {SCHEDULE_MODES.map((mode) => (
+            <RadioPrimitive.Item
+              key={mode}
+              value={mode}
+              className={cn(
+                "h-8 rounded-full border border-border-strong bg-surface px-3 text-sm text-fg-muted transition-colors",
+                "hover:border-fg-muted/50 hover:text-fg",
+                "data-[state=checked]:border-accent data-[state=checked]:bg-accent-soft data-[state=checked]:font-medium data-[state=checked]:text-accent",
+              )}
+            >
+              {t(`editor.schedule.mode.${mode}`)}
+            </RadioPrimitive.Item>
+          ))}
+        </RadioPrimitive.Root>
+      </div>
+
+      {value.mode === "every" && (
+        <Field label={t("editor.schedule.every")} className="sm:max-w-56">
+          <Select
+            value={value.every}
+            onValueChange={(every) => set({ every })}
+            options={EVERY_MINUTES.map((n) => ({
+              value: n,
+              label: t("editor.schedule.minutes", { count: Number(n) }),
+            }))}
+          />
+        </Field>
+      )}
+      {value.mode === "hourly" && (
+        <Field
+          label={t("editor.schedule.minute")}
+          hint={t("editor.schedule.minuteHint")}
+          className="sm:max-w-56"
+        >
+          <Input
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={59}
+            value={value.minute}
+            onChange={(event) => set({ minute: event.target.value })}
+          />
+        </Field>
+      )}
+      {(value.mode === "daily" || value.mode === "weekdays" || value.mode === "weekly") && (
+        <div className="grid gap-4 sm:grid-cols-2">
+          {value.mode === "weekly" && (
+            <Field label={t("editor.schedule.weekday")}>
+              <Select
+                value={value.weekday}
+                onValueChange={(weekday) => set({ weekday })}
+                options={WEEKDAYS.map((day) => ({ value: day, label: weekdayName(locale, day) }))}
+              />
+            </Field>
+          )}
+          <Field label={t("editor.schedule.time")}>
+            <Input
+              type="time"
+              required
+              value={value.time}
+              onChange={(event) => set({ time: event.target.value })}
+              className="tabular-nums"
+            />
+          </Field>
+        </div>
+      )}
+      {value.mode === "custom" && (
+        <Field label={t("editor.schedule.cron")} hint={t("editor.schedule.cronHint")} error={fieldError}>
+          <Input
+            value={value.cron}
+            onChange={(event) => set({ cron: event.target.value })}
+            placeholder="0 9 * * 1-5"
+            spellCheck={false}
+            autoComplete="off"
+            className="font-mono"
+          />
+        </Field>
+      )}
+
+      {value.mode === "manual" && (
+        <p className="flex items-start gap-2.5 rounded-lg bg-subtle px-3 py-2.5 text-sm text-fg-muted">
+          <Hand aria-hidden className="mt-0.5 size-4 shrink-0" />
+          {t("editor.schedule.manualNote")}
+        </p>
+      )}
+      {cron !== null && !(value.mode === "custom" && fieldError) && (
+        <div aria-live="polite" className="rounded-lg border border-border bg-subtle/60 px-3 py-3 sm:px-4">
+          {fieldError ? (
+            <p data-error="true" className="flex items-start gap-2 text-sm font-medium text-danger">
+              <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0" />
+              {t("editor.schedule.previewFailed", { reason: fieldError })}
+            </p>
+          ) : preview.data ? (
+            <div className={cn("grid gap-2.5 transition-opacity", (settling || stale) && "opacity-50")}>
+              <p className="flex items-center gap-2 text-sm font-medium text-fg">
+                <CalendarClock aria-hidden className="size-4 shrink-0 text-accent" />
+                <span data-testid="schedule-words">{preview.data.description}</span>
+              </p>
+              <div className="grid gap-1">
+                <p className="text-xs font-medium text-fg-muted">{t("editor.schedule.next")}</p>
+                <ol
+                  className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-2"
+                  aria-label={t("editor.schedule.next")}
+                >
+                  {preview.data.next_runs.map((time) => (
+                    <li key={time} className="flex items-baseline justify-between gap-3 tabular-nums">
+                      <span className="text-fg">{timeFormat.format(new Date(time))}</span>
+                      <span className="text-xs text-fg-muted">{f.relative(time)}</span>
+                    </li>
+                  ))}
+                </ol>
+              </div>
+            </div>
+          ) : (
+            <p className="flex items-center gap-2 text-sm text-fg-muted">
+              <Spinner decorative className="size-3.5" />
+              {t("editor.schedule.previewLoading")}
+            </p>
+          )}
+        </div>
+      )}
+    </div>
+  );
+});

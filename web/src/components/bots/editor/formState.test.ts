@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { credentials } from "./fixtures";
+import {
+  emptyForm,
+  modelValues,
+  parseSchedule,
+  toBody,
+  toCron,
+  toFormErrors,
+  usableCredentials,
+} from "./formState";
+
+describe("schedule choices ↔ cron", () => {
+  it.each([
+    ["0 9 * * 1-5", "weekdays"],
+    ["30 7 * * *", "daily"],
+    ["0 9 * * 1", "weekly"],
+    ["15 * * * *", "hourly"],
+    ["*/10 * * * *", "every"],
+    ["0 8,13,18 * * *", "custom"],
+    ["*/7 * * * *", "custom"],
+  ])("%s reads as %s and round-trips", (cron, mode) => {
+    const schedule = parseSchedule(cron);
+    expect(schedule.mode).toBe(mode);
+    expect(toCron(schedule)).toBe(cron);
+  });
+
+  it("is manual without a cron", () => {
+    expect(parseSchedule(null).mode).toBe("manual");
+    expect(toCron(parseSchedule(null))).toBeNull();
+  });
+});
+
+describe("form helpers", () => {
+  it("keeps only connected AI credentials with models", () => {
+    expect(modelValues(usableCredentials(credentials))).toEqual([
+      "openai:gpt-4o-mini",
+      "openai:gpt-4.1",
+      "mistral:mistral-small-latest",
+    ]);
+  });
+
+  it("maps API error paths to the editor's fields", () => {
+    expect(
+      toFormErrors({
+        name: "taken",
+        "fallback_models[1]": "unknown model",
+        "tools.0": "unknown tool",
+        color: "is not a known field",
+      }),
+    ).toEqual({
+      name: "taken",
+      fallback_models: "unknown model",
+      tools: "unknown tool",
+      body: "color: is not a known field",
+    });
+  });
+
+  it("sends empty optional numbers as null and a comma decimal as a number", () => {
+    const body = toBody({ ...emptyForm(), name: " A ", budgetDailyUsd: "1,5", maxOutputTokens: "" });
+    expect(body).toMatchObject({ name: "A", budget_daily_usd: 1.5, max_output_tokens: null, schedule: null });
+  });
+});
