@@ -27,6 +27,14 @@ describe("model choice", () => {
     );
     expect(options.map((o) => o.value)).toEqual(["openai:gpt-4o", "openai:gpt-4.1-mini"]);
     expect(options[0]?.label).toBe("gpt-4o");
+    const withGateway = modelOptions(
+      [
+        credentialFixture({ models: ["gpt-4o"] }),
+        credentialFixture({ name: "gw", type: "openai_compatible", models: [] }),
+      ],
+      catalog,
+    );
+    expect(withGateway.map((o) => o.label)).toEqual(["gpt-4o"]); // the credential with no names adds no label noise
   });
 
   it("offers the catalogue's models when a credential listed none, labelled with the credential when many", () => {

@@ -30,14 +30,19 @@ export function modelOptions(
   credentials: readonly Credential[],
   catalog: readonly CatalogModels[] = [],
 ): ModelOption[] {
-  const usable = credentials.filter((c) => c.status === "connected" && isModelCredential(c, catalog));
+  const usable = credentials
+    .filter((c) => c.status === "connected" && isModelCredential(c, catalog))
+    .map((credential) => ({
+      credential,
+      names:
+        credential.models.length > 0
+          ? credential.models
+          : (catalog.find((e) => e.type === credential.type)?.recommended_models.map((m) => m.name) ?? []),
+    }))
+    .filter((c) => c.names.length > 0);
   const many = usable.length > 1;
   const out: ModelOption[] = [];
-  for (const credential of usable) {
-    const names =
-      credential.models.length > 0
-        ? credential.models
-        : (catalog.find((e) => e.type === credential.type)?.recommended_models.map((m) => m.name) ?? []);
+  for (const { credential, names } of usable) {
     for (const model of names) {
       out.push({
         value: `${credential.name}:${model}`,
