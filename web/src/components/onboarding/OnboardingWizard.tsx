@@ -116,7 +116,7 @@ export function OnboardingWizard({
                 params.get("provider"),
                 (provider) => go("provider", provider ? { provider } : {}),
               )}
-            {step === "provider" && hasProvider && (
+            {step === "provider" && hasProvider && !params.get("provider") && (
               <div className="-mt-2 flex justify-end border-t border-border pt-4">
                 <Button variant="ghost" onClick={() => go("bot")}>
                   {t("onboarding.skip")}
