@@ -145,8 +145,9 @@ class JitteredCron(BaseTrigger):  # type: ignore[misc]
             if len(times) > keep:
                 del times[0]
             if count == SCAN_MAX and len(times) > 1:
-                # asleep for weeks with a fire every minute: jump close to now; the count becomes "at least"
-                restart = now - self.offset - (times[-1] - times[0])
+                # asleep for weeks with a fire every minute: jump close to now; the count becomes "at least".
+                # Twice the span of the kept times: `after` is strict, so one span would find only keep-1 of them.
+                restart = now - self.offset - 2 * (times[-1] - times[0])
                 if restart > nominal:
                     times, exact = [], False
                     nominal = self.after(restart)
