@@ -89,7 +89,9 @@ export default function RunDetail() {
       <header className="mb-6 flex flex-wrap items-start justify-between gap-4">
         <div className="grid min-w-0 gap-2">
           <h1 className="text-xl font-semibold tracking-tight text-fg sm:text-2xl">
-            {t("run.title", { time: f.dateTime(run.created_at) })}
+            {t("run.title", {
+              time: f.dateTime(state === "missed" ? (run.scheduled_for ?? run.created_at) : run.created_at),
+            })}
           </h1>
           <div className="flex flex-wrap items-center gap-2">
             <Badge tone={TONE[state]} className="gap-1.5 ps-1.5">

@@ -51,6 +51,7 @@ function ResultRow({ run }: { run: Run }) {
   const full = useWhen();
   const live = useLiveOutput(run.status === "running" ? run.id : undefined);
   const state = runState(run);
+  const at = state === "missed" ? (run.scheduled_for ?? run.created_at) : run.created_at;
   const text = state === "running" && live?.text ? tail(live.text, 90) : runLine(t, run);
   return (
     <li>
@@ -59,11 +60,11 @@ function ResultRow({ run }: { run: Run }) {
         className="group -mx-2 flex min-w-0 items-center gap-2.5 rounded-md px-2 py-1.5 text-sm hover:bg-subtle"
       >
         <time
-          dateTime={run.created_at}
-          title={full(run.created_at)}
+          dateTime={at}
+          title={full(at)}
           className="min-w-11 shrink-0 whitespace-nowrap text-xs tabular-nums text-fg-muted"
         >
-          {when(run.created_at)}
+          {when(at)}
         </time>
         <RunStatusIcon run={run} />
         <span

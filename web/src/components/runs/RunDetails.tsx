@@ -91,7 +91,8 @@ export function RunFacts({ run }: { run: Run }) {
   const t = useT();
   const f = useFormat();
   const facts: [MessageKey, ReactNode][] = [
-    ["run.fact.cost", f.usd(run.cost_estimate)],
+    // A run that never started (missed, cancelled while waiting) cost nothing to know about.
+    ["run.fact.cost", run.started_at ? f.usd(run.cost_estimate) : "–"],
     ["run.fact.duration", f.duration(run.duration_ms)],
     ["run.fact.tokensIn", f.number(run.tokens_in)],
     ["run.fact.tokensOut", f.number(run.tokens_out)],

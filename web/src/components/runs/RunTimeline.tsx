@@ -66,7 +66,8 @@ const TimelineRow = memo(function TimelineRow({ run }: { run: Run }) {
   const text = streaming ? tail(live.text) : runLine(t, run);
   const tokens =
     run.tokens_in != null || run.tokens_out != null ? (run.tokens_in ?? 0) + (run.tokens_out ?? 0) : null;
-  const time = when(run.created_at);
+  const at = state === "missed" ? (run.scheduled_for ?? run.created_at) : run.created_at;
+  const time = when(at);
   const onCancel = () =>
     cancel.mutate(run.id, {
       onSuccess: () => toast({ title: t("run.cancelled") }),
@@ -85,7 +86,7 @@ const TimelineRow = memo(function TimelineRow({ run }: { run: Run }) {
             to={paths.run(run.id)}
             className="min-w-0 truncate rounded-sm text-sm font-medium text-fg after:absolute after:inset-0 after:content-[''] hover:underline hover:decoration-border-strong hover:underline-offset-4"
           >
-            <time dateTime={run.created_at} className="tabular-nums">
+            <time dateTime={at} className="tabular-nums">
               {time}
             </time>
           </Link>
