@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy.orm import Session
 from tests.usage.usage_support import add_bot, add_run, utc
 
-from openorchestrator.engine.budget import day_start, month_start, next_month_start, spent_usd
+from openorchestrator.core.calendar import day_start, month_start, next_month_start
+from openorchestrator.engine.budget import spent_usd
 
 BERLIN = "Europe/Berlin"
 

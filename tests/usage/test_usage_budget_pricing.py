@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from genai_prices import Usage, calc_price
 
-from openorchestrator.engine.budget import DEFAULT_MAX_OUTPUT_TOKENS, worst_case_cost
+from openorchestrator.providers.pricing import DEFAULT_MAX_OUTPUT_TOKENS, worst_case_cost
 
 AT = datetime(2026, 11, 1, tzinfo=UTC)
 

@@ -11,7 +11,7 @@ from tests.conftest import error_of
 from tests.usage.usage_support import add_bot, utc
 
 from openorchestrator.db.models import EventKind
-from openorchestrator.engine.budget import record_event
+from openorchestrator.events.record import record_event
 
 
 @pytest.fixture
