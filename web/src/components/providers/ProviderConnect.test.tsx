@@ -35,6 +35,7 @@ describe("ProviderConnect", () => {
 
     const links = screen.getAllByRole("link", { name: /Öffnen/ });
     expect(links).toHaveLength(2);
+    expect(links[0]).toHaveAccessibleDescription(/Create an account/); // which step the link is for
     for (const link of links) {
       expect(link).toHaveAttribute("target", "_blank");
       expect(link.getAttribute("rel")).toContain("noopener");

@@ -138,7 +138,10 @@ export function ProviderSetup({
               >
                 {index + 1}
               </span>
-              <span className="min-w-0 flex-1 text-sm leading-snug text-fg [overflow-wrap:anywhere]">
+              <span
+                id={`${headingId}-step${index}`}
+                className="min-w-0 flex-1 text-sm leading-snug text-fg [overflow-wrap:anywhere]"
+              >
                 <span className="sr-only">{t("providers.setup.stepNo", { n: index + 1 })} </span>
                 {step.text}
               </span>
@@ -147,6 +150,7 @@ export function ProviderSetup({
                   href={step.url}
                   target="_blank"
                   rel="noopener noreferrer"
+                  aria-describedby={`${headingId}-step${index}`}
                   className="inline-flex shrink-0 items-center gap-1 rounded-md text-sm font-medium text-accent hover:underline"
                 >
                   {t("providers.setup.open")}
