@@ -349,6 +349,9 @@ export const de: Messages = {
   "run.action.providers": "KI-Anbieter öffnen",
   "run.action.editBot": "Bot bearbeiten",
   "run.action.runAgain": "Erneut ausführen",
+  "run.toast.done": "{name} ist fertig",
+  "run.toast.failed": "{name} ist fehlgeschlagen",
+  "run.toast.open": "Ergebnis ansehen",
   "run.hint.invalid_key":
     "Der Anbieter hat den KI-Schlüssel abgelehnt. Prüfe oder ersetze ihn unter KI-Anbieter.",
   "run.hint.quota_exhausted":

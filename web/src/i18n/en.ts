@@ -336,6 +336,9 @@ export const en = {
   "run.action.providers": "Open AI providers",
   "run.action.editBot": "Edit the bot",
   "run.action.runAgain": "Run again",
+  "run.toast.done": "{name} finished",
+  "run.toast.failed": "{name} failed",
+  "run.toast.open": "View the result",
   "run.hint.invalid_key": "The provider refused the AI key. Check or replace it under AI providers.",
   "run.hint.quota_exhausted":
     "The account at the provider has no credit left. Top it up there, then run the bot again.",

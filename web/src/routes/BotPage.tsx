@@ -5,6 +5,7 @@ import { isApiError } from "@/api/client";
 import { botQueries } from "@/api/queries";
 import { BotHeader } from "@/components/bots/BotHeader";
 import { RunTimeline } from "@/components/runs/RunTimeline";
+import { useRunEndToasts } from "@/components/runs/useRunEndToasts";
 import { Button, EmptyState, Skeleton } from "@/components/ui";
 import { useT } from "@/i18n";
 import { errorMessage } from "@/i18n/errors";
@@ -27,6 +28,7 @@ export default function BotPage() {
   const t = useT();
   const { botId = "" } = useParams<{ botId: string }>();
   const bot = useQuery(botQueries.detail(botId));
+  useRunEndToasts();
 
   if (bot.isError) {
     const gone = isApiError(bot.error) && bot.error.status === 404;

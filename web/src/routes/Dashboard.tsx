@@ -8,6 +8,7 @@ import { AttentionBanners } from "@/components/dashboard/AttentionBanners";
 import { DashboardEmpty } from "@/components/dashboard/DashboardEmpty";
 import { PageHeader } from "@/components/layout/AppShell";
 import { RecentResults } from "@/components/runs/RecentResults";
+import { useRunEndToasts } from "@/components/runs/useRunEndToasts";
 import { Button, EmptyState, Skeleton } from "@/components/ui";
 import { useT } from "@/i18n";
 import { errorMessage } from "@/i18n/errors";
@@ -64,6 +65,7 @@ export default function Dashboard() {
   const providers = useQuery(providerQueries.list());
   const bots = useQuery(botQueries.list());
   const shown = useProgressive(bots.data?.length ?? 0);
+  useRunEndToasts();
 
   // No AI provider yet (a search key alone does not count): the welcome wizard comes first.
   if (providers.data && !providers.data.some((c) => c.type !== "brave")) {
