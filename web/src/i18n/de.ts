@@ -137,6 +137,11 @@ export const de: Messages = {
   "editor.schedule.manualNote":
     "Dieser Bot läuft nur, wenn du ihn startest oder ein anderer Bot seine Antwort an ihn weitergibt.",
   "editor.schedule.next": "Nächste Läufe",
+  "editor.words.every": { one: "Jede Minute", other: "Alle {count} Minuten" },
+  "editor.words.hourly": "Jede Stunde in Minute {minute}",
+  "editor.words.daily": "Täglich um {time}",
+  "editor.words.weekdays": "Werktags um {time}",
+  "editor.words.weekly": "Jeden {day} um {time}",
   "editor.schedule.previewLoading": "Nächste Läufe werden berechnet …",
   "editor.schedule.previewFailed": "Dieser Zeitplan geht nicht: {reason}",
   "editor.timezone.label": "Zeitzone",
@@ -205,6 +210,9 @@ export const de: Messages = {
   "editor.error.model": "Wähle ein Modell.",
   "editor.error.number": "Gib eine Zahl ein.",
   "editor.error.cron": "Gib einen Cron-Ausdruck ein.",
+  "editor.reason.loop": "Das ergäbe eine Schleife: {path}",
+  "editor.reason.self": "Ein Bot kann seine Antwort nicht an sich selbst weitergeben.",
+  "editor.reason.nameTaken": "Es gibt schon einen Bot namens „{name}“.",
 
   // --- dashboard, bot page, run detail (w3) ---
   "dashboard.title": "Deine Bots",

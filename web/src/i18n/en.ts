@@ -134,6 +134,11 @@ export const en = {
   "editor.schedule.manualNote":
     "This bot runs only when you start it, or when another bot hands its answer on to it.",
   "editor.schedule.next": "Next runs",
+  "editor.words.every": { one: "Every minute", other: "Every {count} minutes" },
+  "editor.words.hourly": "Every hour at minute {minute}",
+  "editor.words.daily": "Daily at {time}",
+  "editor.words.weekdays": "Weekdays at {time}",
+  "editor.words.weekly": "Every {day} at {time}",
   "editor.schedule.previewLoading": "Working out the next runs…",
   "editor.schedule.previewFailed": "The schedule cannot be used: {reason}",
   "editor.timezone.label": "Time zone",
@@ -199,6 +204,9 @@ export const en = {
   "editor.error.model": "Choose a model.",
   "editor.error.number": "Enter a number.",
   "editor.error.cron": "Enter a cron expression.",
+  "editor.reason.loop": "This would make a loop: {path}",
+  "editor.reason.self": "A bot cannot hand its answer on to itself.",
+  "editor.reason.nameTaken": "Another bot is already called “{name}”.",
 
   // --- dashboard, bot page, run detail (w3) ---
   "dashboard.title": "Your bots",

@@ -72,10 +72,11 @@ describe("bot editor: saving", () => {
     await user.click(screen.getByRole("checkbox", { name: /Digest/ }));
     await user.click(screen.getByRole("button", { name: "Save changes" }));
 
-    await waitFor(() => expect(name).toHaveAccessibleDescription(/already called 'Digest'/));
+    await waitFor(() => expect(name).toHaveAccessibleDescription("Another bot is already called “Digest”."));
     expect(name).toHaveAttribute("aria-invalid", "true");
     expect(name).toHaveFocus();
-    expect(screen.getByText("this would make a loop: News → Digest → News")).toBeVisible();
+    expect(screen.getByText("This would make a loop: News → Digest → News")).toBeVisible();
+    expect(screen.getByText("Please check the highlighted fields.")).toBeInTheDocument();
     expect(screen.getByRole("spinbutton", { name: "Max. runtime" })).toHaveAccessibleDescription(
       /less than or equal to 3600/,
     );

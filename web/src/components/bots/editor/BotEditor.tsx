@@ -33,7 +33,7 @@ import { isApiError } from "@/api/client";
 import { botQueries, providerQueries, systemQueries, useCreateBot, useUpdateBot } from "@/api/queries";
 import type { Bot } from "@/api/types";
 import { AlertDialog, Button, cn, Field, Input, RadioGroup, Switch, Textarea, toast } from "@/components/ui";
-import { type MessageKey, useFormat, useT } from "@/i18n";
+import { type MessageKey, type TFunction, useFormat, useT } from "@/i18n";
 import { errorMessage } from "@/i18n/errors";
 import { ChoiceCards } from "./ChoiceCards";
 import { EmojiPicker } from "./EmojiPicker";
@@ -83,6 +83,16 @@ function validate(form: FormState): Partial<Record<FieldName, MessageKey>> {
   ];
   for (const [field, text] of numbers) if (!isNumberLike(text)) out[field] = "editor.error.number";
   return out;
+}
+
+/** The server's reasons are English; the ones people meet most are said in the UI's language. */
+function reasonText(t: TFunction, reason: string): string {
+  const loop = /^this would make a loop: (.+)$/.exec(reason);
+  if (loop?.[1]) return t("editor.reason.loop", { path: loop[1] });
+  if (reason === "a bot cannot hand its output to itself") return t("editor.reason.self");
+  const taken = /^another bot is already called '(.+)'$/.exec(reason);
+  if (taken?.[1]) return t("editor.reason.nameTaken", { name: taken[1] });
+  return reason;
 }
 
 /** Which API fields each form key feeds (to clear a field's error when it changes). */
@@ -139,6 +149,7 @@ export function BotEditor({ initial, bot, template, actions, banner }: BotEditor
 
   const credentials = useMemo(() => usableCredentials(providers.data), [providers.data]);
   const dirty = !saved && JSON.stringify(form) !== JSON.stringify(initial);
+  const hasErrors = Object.values(errors).some(Boolean);
   const guard = useLeaveGuard(dirty);
 
   const errorsRef = useRef(errors);
@@ -205,8 +216,13 @@ export function BotEditor({ initial, bot, template, actions, banner }: BotEditor
       navigate(`/bots/${encodeURIComponent(result.id)}`);
     } catch (error) {
       if (isApiError(error) && error.status === 422) {
-        showErrors(toFormErrors(error.fieldErrors));
-        toast({ title: t("editor.saveFailed"), description: t("errors.invalid_input"), variant: "error" });
+        // The reasons show at their fields and the bar says so; no toast over the save button.
+        const reasons = toFormErrors(error.fieldErrors);
+        showErrors(
+          Object.fromEntries(
+            Object.entries(reasons).map(([field, reason]) => [field, reasonText(t, reason)]),
+          ),
+        );
       } else {
         toast({ title: t("editor.saveFailed"), description: errorMessage(t, error), variant: "error" });
       }
@@ -429,6 +445,7 @@ export function BotEditor({ initial, bot, template, actions, banner }: BotEditor
               onChange={on.schedule}
               timezone={form.timezone || appZone}
               error={errors.schedule}
+              serverLanguage={settings.data?.language}
             />
             <div className="grid gap-5 sm:grid-cols-2">
               <ZoneSelect
@@ -638,12 +655,23 @@ export function BotEditor({ initial, bot, template, actions, banner }: BotEditor
           </Section>
 
           <div className="sticky bottom-3 z-30 flex items-center justify-between gap-3 rounded-xl border border-border bg-surface/90 px-3 py-2.5 shadow-lg backdrop-blur sm:px-4">
-            <p className="flex min-w-0 items-center gap-2 text-sm text-fg-muted" aria-live="polite">
+            <p
+              className={cn(
+                "flex min-w-0 items-center gap-2 text-sm",
+                hasErrors ? "text-danger" : "text-fg-muted",
+              )}
+              aria-live="polite"
+            >
               <span
                 aria-hidden
-                className={cn("size-2 shrink-0 rounded-full", dirty ? "bg-warning" : "bg-border-strong")}
+                className={cn(
+                  "size-2 shrink-0 rounded-full",
+                  hasErrors ? "bg-danger" : dirty ? "bg-warning" : "bg-border-strong",
+                )}
               />
-              <span className="truncate">{dirty ? t("editor.unsaved") : t("editor.noChanges")}</span>
+              <span className="truncate max-sm:sr-only">
+                {hasErrors ? t("errors.invalid_input") : dirty ? t("editor.unsaved") : t("editor.noChanges")}
+              </span>
             </p>
             <div className="flex shrink-0 items-center gap-2">
               <Button

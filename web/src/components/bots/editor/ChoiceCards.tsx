@@ -39,15 +39,12 @@ export const ChoiceCards = memo(function ChoiceCards({
               "has-focus-visible:outline-2 has-focus-visible:outline-offset-2 has-focus-visible:outline-ring",
               checked
                 ? "border-accent/60 bg-accent-soft/60"
-                : invalid
-                  ? "border-danger hover:bg-subtle/60"
-                  : "border-border hover:border-border-strong hover:bg-subtle/60",
+                : "border-border hover:border-border-strong hover:bg-subtle/60",
             )}
           >
             <Checkbox
               id={controlId}
               checked={checked}
-              aria-invalid={invalid || undefined}
               aria-describedby={choice.description ? descriptionId : undefined}
               onCheckedChange={(next) =>
                 onChange(

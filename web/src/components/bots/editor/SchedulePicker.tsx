@@ -1,15 +1,51 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { CalendarClock, CircleAlert, Hand } from "lucide-react";
 import { RadioGroup as RadioPrimitive } from "radix-ui";
-import { memo, useId, useMemo } from "react";
+import { memo, useEffect, useId, useMemo, useState } from "react";
 import { isApiError } from "@/api/client";
 import { systemQueries } from "@/api/queries";
 import { cn, Field, Input, Select, Spinner } from "@/components/ui";
 import { useFormat, useLocale, useT } from "@/i18n";
-import { EVERY_MINUTES, SCHEDULE_MODES, type Schedule, type ScheduleMode, toCron } from "./formState";
+import {
+  EVERY_MINUTES,
+  normalizeTime,
+  SCHEDULE_MODES,
+  type Schedule,
+  type ScheduleMode,
+  toCron,
+} from "./formState";
 import { useDebounced } from "./hooks";
 
 const WEEKDAYS = ["1", "2", "3", "4", "5", "6", "0"] as const;
+const DAY_MS = 24 * 3600 * 1000;
+
+/** A 24-hour "HH:MM" field (the same in every browser locale); commits once the text is a time. */
+function TimeInput({ value, onChange }: { value: string; onChange: (time: string) => void }) {
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+  const valid = normalizeTime(draft) !== null;
+  return (
+    <Input
+      inputMode="numeric"
+      autoComplete="off"
+      placeholder="09:00"
+      maxLength={5}
+      value={draft}
+      aria-invalid={!valid || undefined}
+      onChange={(event) => {
+        setDraft(event.target.value);
+        const time = normalizeTime(event.target.value);
+        if (time && /^\d{1,2}[:.]\d{2}$/.test(event.target.value.trim())) onChange(time);
+      }}
+      onBlur={() => {
+        const time = normalizeTime(draft);
+        if (time) onChange(time);
+        setDraft(time ?? value);
+      }}
+      className="tabular-nums"
+    />
+  );
+}
 
 function weekdayName(locale: string, day: string): string {
   // 2024-01-07 was a Sunday (day 0).
@@ -27,6 +63,7 @@ export const SchedulePicker = memo(function SchedulePicker({
   onChange,
   timezone,
   error,
+  serverLanguage,
 }: {
   value: Schedule;
   onChange: (value: Schedule) => void;
@@ -34,6 +71,8 @@ export const SchedulePicker = memo(function SchedulePicker({
   timezone: string | undefined;
   /** the API's reason for `schedule` (from saving) */
   error?: string;
+  /** the language the server writes its words in (the app's setting) */
+  serverLanguage?: string;
 }) {
   const t = useT();
   const [locale] = useLocale();
@@ -69,6 +108,21 @@ export const SchedulePicker = memo(function SchedulePicker({
     [locale, preview.data?.timezone],
   );
   const f = useFormat();
+
+  // The server writes its words in the app's language; for presets in another UI language, say it ourselves.
+  const localWords = (): string | null => {
+    const time = normalizeTime(value.time) ?? value.time;
+    if (value.mode === "every") return t("editor.words.every", { count: Number(value.every) });
+    if (value.mode === "hourly")
+      return t("editor.words.hourly", { minute: String(Number(value.minute) || 0) });
+    if (value.mode === "daily") return t("editor.words.daily", { time });
+    if (value.mode === "weekdays") return t("editor.words.weekdays", { time });
+    if (value.mode === "weekly")
+      return t("editor.words.weekly", { day: weekdayName(locale, value.weekday), time });
+    return null;
+  };
+  const words =
+    (serverLanguage && serverLanguage !== locale ? localWords() : null) ?? preview.data?.description;
 
   return (
     <div className="grid gap-4">
@@ -143,13 +197,7 @@ export const SchedulePicker = memo(function SchedulePicker({
             </Field>
           )}
           <Field label={t("editor.schedule.time")}>
-            <Input
-              type="time"
-              required
-              value={value.time}
-              onChange={(event) => set({ time: event.target.value })}
-              className="tabular-nums"
-            />
+            <TimeInput value={value.time} onChange={(time) => set({ time })} />
           </Field>
         </div>
       )}
@@ -183,7 +231,7 @@ export const SchedulePicker = memo(function SchedulePicker({
             <div className={cn("grid gap-2.5 transition-opacity", (settling || stale) && "opacity-50")}>
               <p className="flex items-center gap-2 text-sm font-medium text-fg">
                 <CalendarClock aria-hidden className="size-4 shrink-0 text-accent" />
-                <span data-testid="schedule-words">{preview.data.description}</span>
+                <span data-testid="schedule-words">{words}</span>
               </p>
               <div className="grid gap-1">
                 <p className="text-xs font-medium text-fg-muted">{t("editor.schedule.next")}</p>
@@ -194,7 +242,9 @@ export const SchedulePicker = memo(function SchedulePicker({
                   {preview.data.next_runs.map((time) => (
                     <li key={time} className="flex items-baseline justify-between gap-3 tabular-nums">
                       <span className="text-fg">{timeFormat.format(new Date(time))}</span>
-                      <span className="text-xs text-fg-muted">{f.relative(time)}</span>
+                      {Date.parse(time) - Date.now() < DAY_MS && (
+                        <span className="text-xs text-fg-muted">{f.relative(time)}</span>
+                      )}
                     </li>
                   ))}
                 </ol>

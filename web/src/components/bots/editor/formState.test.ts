@@ -3,6 +3,7 @@ import { credentials } from "./fixtures";
 import {
   emptyForm,
   modelValues,
+  normalizeTime,
   parseSchedule,
   toBody,
   toCron,
@@ -59,5 +60,20 @@ describe("form helpers", () => {
   it("sends empty optional numbers as null and a comma decimal as a number", () => {
     const body = toBody({ ...emptyForm(), name: " A ", budgetDailyUsd: "1,5", maxOutputTokens: "" });
     expect(body).toMatchObject({ name: "A", budget_daily_usd: 1.5, max_output_tokens: null, schedule: null });
+  });
+});
+
+describe("normalizeTime", () => {
+  it.each([
+    ["7", "07:00"],
+    ["730", "07:30"],
+    ["7:30", "07:30"],
+    ["07.05", "07:05"],
+    ["23:59", "23:59"],
+    ["24:00", null],
+    ["7:60", null],
+    ["abc", null],
+  ])("%s → %s", (text, time) => {
+    expect(normalizeTime(text)).toBe(time);
   });
 });

@@ -265,3 +265,14 @@ export const TIME_ZONES: readonly string[] = (() => {
     return ["UTC", "Europe/Berlin", "Europe/London", "America/New_York"];
   }
 })();
+
+/** Typed time → "HH:MM" ("7" → "07:00", "730" / "7.30" / "7:30" → "07:30"); null when it is no time. */
+export function normalizeTime(text: string): string | null {
+  const trimmed = text.trim();
+  const parts = /^(\d{1,2})(?:[:.h]?(\d{2}))?$/.exec(trimmed);
+  if (!parts) return null;
+  const hour = Number(parts[1]);
+  const minute = Number(parts[2] ?? "0");
+  if (hour > 23 || minute > 59) return null;
+  return `${pad(hour)}:${pad(minute)}`;
+}
