@@ -218,6 +218,8 @@ export const de: Messages = {
   "dashboard.title": "Deine Bots",
   "dashboard.summary": { one: "{count} Bot · {active} aktiv", other: "{count} Bots · {active} aktiv" },
   "dashboard.newBot": "Neuer Bot",
+  "dashboard.search": "Bots durchsuchen",
+  "dashboard.noMatch": "Kein Bot passt zu „{query}“.",
   "dashboard.loadError": "Die Bots konnten nicht geladen werden.",
   "dashboard.empty.title": "Dein erster Bot ist eine Minute entfernt",
   "dashboard.empty.body":

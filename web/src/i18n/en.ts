@@ -212,6 +212,8 @@ export const en = {
   "dashboard.title": "Your bots",
   "dashboard.summary": { one: "{count} bot · {active} active", other: "{count} bots · {active} active" },
   "dashboard.newBot": "New bot",
+  "dashboard.search": "Search bots",
+  "dashboard.noMatch": "No bot matches “{query}”.",
   "dashboard.loadError": "The bots could not be loaded.",
   "dashboard.empty.title": "Your first bot is a minute away",
   "dashboard.empty.body":

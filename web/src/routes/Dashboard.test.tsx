@@ -211,3 +211,26 @@ describe("dashboard", () => {
     await waitFor(() => expect(screen.queryByText(/Budget erreicht/)).not.toBeInTheDocument());
   });
 });
+
+describe("dashboard with many bots", () => {
+  it("renders 200 bots from one request and finds one by name", async () => {
+    const many = Array.from({ length: 200 }, (_, i) =>
+      makeBot({
+        id: `b${i}`,
+        name: `Bot ${String(i).padStart(3, "0")}`,
+        description: i === 150 ? "Wetter" : "",
+      }),
+    );
+    const api = world({ "GET /api/bots": many });
+    const { user } = renderWithProviders(app, { locale: "de" });
+    expect(await screen.findByText("200 Bots · 200 aktiv")).toBeInTheDocument();
+    expect(screen.getAllByRole("article").length).toBeGreaterThanOrEqual(24);
+    await user.type(screen.getByRole("searchbox", { name: "Bots durchsuchen" }), "wetter");
+    await waitFor(() => expect(screen.getAllByRole("article")).toHaveLength(1));
+    expect(screen.getByRole("heading", { name: "Bot 150" })).toBeInTheDocument();
+    await user.clear(screen.getByRole("searchbox"));
+    await user.type(screen.getByRole("searchbox"), "zzz");
+    expect(await screen.findByText("Kein Bot passt zu „zzz“.")).toBeInTheDocument();
+    expect(api.calls.filter((c) => c.path.startsWith("/api/bots/"))).toHaveLength(0);
+  });
+});

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
-import { Plus } from "lucide-react";
-import { startTransition, useEffect, useState } from "react";
+import { Plus, Search } from "lucide-react";
+import { startTransition, useDeferredValue, useEffect, useMemo, useState } from "react";
 import { Link, Navigate } from "react-router";
 import { botQueries, providerQueries } from "@/api/queries";
 import { BotCard } from "@/components/bots/BotCard";
@@ -9,10 +9,13 @@ import { DashboardEmpty } from "@/components/dashboard/DashboardEmpty";
 import { PageHeader } from "@/components/layout/AppShell";
 import { RecentResults } from "@/components/runs/RecentResults";
 import { useRunEndToasts } from "@/components/runs/useRunEndToasts";
-import { Button, EmptyState, Skeleton } from "@/components/ui";
+import { Button, EmptyState, Input, Skeleton } from "@/components/ui";
 import { useT } from "@/i18n";
 import { errorMessage } from "@/i18n/errors";
 import { paths } from ".";
+
+/** From this many bots on, the dashboard offers a search field. */
+const SEARCH_FROM = 6;
 
 /** Re-render relative times ("in 5 min") every half minute. */
 function useNow(intervalMs = 30_000): number {
@@ -64,7 +67,14 @@ export default function Dashboard() {
   const now = useNow();
   const providers = useQuery(providerQueries.list());
   const bots = useQuery(botQueries.list());
-  const shown = useProgressive(bots.data?.length ?? 0);
+  const [query, setQuery] = useState("");
+  const deferredQuery = useDeferredValue(query);
+  const matching = useMemo(() => {
+    const needle = deferredQuery.trim().toLocaleLowerCase();
+    if (!needle || !bots.data) return bots.data;
+    return bots.data.filter((bot) => `${bot.name} ${bot.description}`.toLocaleLowerCase().includes(needle));
+  }, [bots.data, deferredQuery]);
+  const shown = useProgressive(matching?.length ?? 0);
   useRunEndToasts();
 
   // No AI provider yet (a search key alone does not count): the welcome wizard comes first.
@@ -107,11 +117,33 @@ export default function Dashboard() {
       ) : list.length === 0 ? (
         <DashboardEmpty />
       ) : (
-        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-3">
-          {list.slice(0, shown).map((bot) => (
-            <BotCard key={bot.id} bot={bot} Results={RecentResults} now={now} />
-          ))}
-        </div>
+        <>
+          {list.length > SEARCH_FROM && (
+            <div className="relative mb-4 max-w-sm">
+              <Search
+                aria-hidden
+                className="pointer-events-none absolute start-3 top-1/2 size-4 -translate-y-1/2 text-fg-muted"
+              />
+              <Input
+                type="search"
+                value={query}
+                onChange={(event) => setQuery(event.target.value)}
+                placeholder={t("dashboard.search")}
+                aria-label={t("dashboard.search")}
+                className="ps-9"
+              />
+            </div>
+          )}
+          {matching && matching.length === 0 ? (
+            <p className="py-12 text-center text-sm text-fg-muted">{t("dashboard.noMatch", { query })}</p>
+          ) : (
+            <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-3">
+              {(matching ?? []).slice(0, shown).map((bot) => (
+                <BotCard key={bot.id} bot={bot} Results={RecentResults} now={now} />
+              ))}
+            </div>
+          )}
+        </>
       )}
     </>
   );

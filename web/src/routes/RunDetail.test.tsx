@@ -136,3 +136,27 @@ describe("run detail", () => {
     expect(await screen.findByText("This run does not exist (anymore).")).toBeInTheDocument();
   });
 });
+
+describe("run again", () => {
+  it("starts the bot again with the same input and opens the new run", async () => {
+    const api = mockApi({
+      "GET /api/runs/r1": makeRun({ input: "Größe 42" }),
+      "GET /api/runs/r2": makeRun({ id: "r2", status: "pending", output: null, input: "Größe 42" }),
+      "POST /api/bots/b1/runs": [202, makeRun({ id: "r2", status: "pending", output: null })],
+      "GET /api/bots/b1": makeBot(),
+      "GET /api/runs/r1/notifications": [],
+      "GET /api/runs/r2/notifications": [],
+      "GET /api/channels": [],
+    });
+    const { user } = renderWithProviders(<RunDetail />, {
+      route: "/runs/r1",
+      path: "/runs/:runId",
+      locale: "de",
+    });
+    await user.click(await screen.findByRole("button", { name: "Erneut ausführen" }));
+    expect(await screen.findByRole("button", { name: "Abbrechen" })).toBeInTheDocument();
+    expect(api.calls).toContainEqual(
+      expect.objectContaining({ method: "POST", path: "/api/bots/b1/runs", body: { input: "Größe 42" } }),
+    );
+  });
+});

@@ -1,9 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
-import { Square } from "lucide-react";
-import { Link, useParams } from "react-router";
+import { RotateCcw, Square } from "lucide-react";
+import { Link, useNavigate, useParams } from "react-router";
 import { isApiError } from "@/api/client";
 import { useLiveOutput } from "@/api/live";
-import { botQueries, runQueries, useCancelRun } from "@/api/queries";
+import { botQueries, runQueries, useCancelRun, useCreateRun } from "@/api/queries";
 import {
   RunDeliveries,
   RunFacts,
@@ -40,6 +40,8 @@ export default function RunDetail() {
   const bot = useQuery({ ...botQueries.detail(run?.bot_id ?? ""), enabled: Boolean(run?.bot_id) });
   const live = useLiveOutput(run?.status === "running" ? runId : undefined);
   const cancel = useCancelRun();
+  const rerun = useCreateRun();
+  const navigate = useNavigate();
 
   if (query.isError) {
     const gone = isApiError(query.error) && query.error.status === 404;
@@ -75,6 +77,16 @@ export default function RunDetail() {
         toast({ title: t("run.cancelFailed"), description: errorMessage(t, error), variant: "error" }),
     });
 
+  const onRerun = () =>
+    rerun.mutate(
+      { botId: run.bot_id, input: run.input },
+      {
+        onSuccess: (next) => navigate(paths.run(next.id)),
+        onError: (error) =>
+          toast({ title: t("bot.actionFailed"), description: errorMessage(t, error), variant: "error" }),
+      },
+    );
+
   return (
     <>
       <BackLink to={paths.bot(run.bot_id)}>
@@ -106,10 +118,15 @@ export default function RunDetail() {
             {streaming && <span className="text-xs text-fg-muted">{t("run.outputStreaming")}</span>}
           </div>
         </div>
-        {isActiveRun(run) && (
+        {isActiveRun(run) ? (
           <Button variant="secondary" loading={cancel.isPending} onClick={onCancel}>
             {!cancel.isPending && <Square aria-hidden className="fill-current" />}
             {t("run.cancel")}
+          </Button>
+        ) : (
+          <Button variant="secondary" loading={rerun.isPending} onClick={onRerun}>
+            {!rerun.isPending && <RotateCcw aria-hidden />}
+            {t("run.action.runAgain")}
           </Button>
         )}
       </header>

@@ -1,10 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
-import { ArrowRight, ChevronRight, Mail, RotateCcw, Send, Webhook, Wrench } from "lucide-react";
+import { ArrowRight, ChevronRight, Mail, Send, Webhook, Wrench } from "lucide-react";
 import type { ReactNode } from "react";
 import { Link } from "react-router";
-import { runQueries, systemQueries, useCreateRun } from "@/api/queries";
+import { runQueries, systemQueries } from "@/api/queries";
 import type { Notification, Run } from "@/api/types";
-import { Badge, type BadgeTone, Button, cn, Skeleton, toast } from "@/components/ui";
+import { Badge, type BadgeTone, Button, cn, Skeleton } from "@/components/ui";
 import { type MessageKey, useFormat, useT } from "@/i18n";
 import { errorMessage } from "@/i18n/errors";
 import { paths } from "@/routes";
@@ -34,21 +34,12 @@ export function Section({
 /** The friendly error (or why a fire was missed) and what to do about it, with the one action that helps. */
 export function RunProblem({ run }: { run: Run }) {
   const t = useT();
-  const create = useCreateRun();
   const state = runState(run);
   if (state !== "failed" && state !== "missed" && state !== "cancelled") return null;
   const hint = errorHint(run);
   if (state === "cancelled" && !run.error_message && !hint) return null;
   const message = run.error_message || (state === "failed" ? t("run.error.default") : null);
   const tone = state === "failed" ? "danger" : "warning";
-  const rerun = () =>
-    create.mutate(
-      { botId: run.bot_id, input: run.input },
-      {
-        onError: (error) =>
-          toast({ title: t("bot.actionFailed"), description: errorMessage(t, error), variant: "error" }),
-      },
-    );
   return (
     <div
       className={cn(
@@ -65,21 +56,14 @@ export function RunProblem({ run }: { run: Run }) {
           <p className="text-sm text-fg">{t(hint.text)}</p>
         </div>
       )}
-      {hint?.action && (
+      {(hint?.action === "providers" || hint?.action === "editBot") && (
         <div>
-          {hint.action === "runAgain" ? (
-            <Button variant="secondary" size="sm" loading={create.isPending} onClick={rerun}>
-              <RotateCcw aria-hidden />
-              {t("run.action.runAgain")}
-            </Button>
-          ) : (
-            <Button asChild variant="secondary" size="sm">
-              <Link to={hint.action === "providers" ? paths.providers() : paths.editBot(run.bot_id)}>
-                {hint.action === "providers" ? t("run.action.providers") : t("run.action.editBot")}
-                <ArrowRight aria-hidden />
-              </Link>
-            </Button>
-          )}
+          <Button asChild variant="secondary" size="sm">
+            <Link to={hint.action === "providers" ? paths.providers() : paths.editBot(run.bot_id)}>
+              {hint.action === "providers" ? t("run.action.providers") : t("run.action.editBot")}
+              <ArrowRight aria-hidden />
+            </Link>
+          </Button>
         </div>
       )}
     </div>
