@@ -8,7 +8,6 @@
 import { useQuery } from "@tanstack/react-query";
 import {
   CalendarClock,
-  ChevronRight,
   CircleAlert,
   Gauge,
   IdCard,
@@ -17,7 +16,6 @@ import {
   Workflow,
   Wrench,
 } from "lucide-react";
-import { Collapsible } from "radix-ui";
 import {
   type FormEvent,
   type ReactNode,
@@ -33,7 +31,7 @@ import { isApiError } from "@/api/client";
 import { botQueries, providerQueries, systemQueries, useCreateBot, useUpdateBot } from "@/api/queries";
 import type { Bot } from "@/api/types";
 import { AlertDialog, Button, cn, Field, Input, RadioGroup, Switch, Textarea, toast } from "@/components/ui";
-import { type MessageKey, type TFunction, useFormat, useT } from "@/i18n";
+import { type MessageKey, type TFunction, useT } from "@/i18n";
 import { errorMessage } from "@/i18n/errors";
 import { ChoiceCards } from "./ChoiceCards";
 import { EmojiPicker } from "./EmojiPicker";
@@ -48,23 +46,60 @@ import {
   usableCredentials,
 } from "./formState";
 import { useLeaveGuard } from "./hooks";
+import { LimitsSection } from "./LimitsSection";
 import { FallbackModels, MAX_FALLBACKS, ModelSelect, NoModels } from "./ModelPicker";
 import { SchedulePicker } from "./SchedulePicker";
 import { Section } from "./Section";
+import { SectionNav } from "./SectionNav";
 import { ZoneSelect } from "./ZoneSelect";
 
 const PROMPT_MAX = 20_000;
-const KNOWN_TOOLS = new Set(["web_search", "web_fetch", "files"]);
+const TOOL_ORDER = ["web_search", "web_fetch", "files"];
+const KNOWN_TOOLS = new Set(TOOL_ORDER);
+/** Known tools first, in the order a bot usually needs them. */
+const toolRank = (name: string) => (TOOL_ORDER.includes(name) ? TOOL_ORDER.indexOf(name) : TOOL_ORDER.length);
 
-const SECTIONS = [
-  { id: "basics", icon: <IdCard />, title: "editor.section.basics.title" },
-  { id: "task", icon: <MessageSquareText />, title: "editor.section.task.title" },
-  { id: "model", icon: <Sparkles />, title: "editor.section.model.title" },
-  { id: "schedule", icon: <CalendarClock />, title: "editor.section.schedule.title" },
-  { id: "tools", icon: <Wrench />, title: "editor.section.tools.title" },
-  { id: "handoff", icon: <Workflow />, title: "editor.section.handoff.title" },
-  { id: "limits", icon: <Gauge />, title: "editor.section.limits.title" },
-] as const satisfies readonly { id: string; icon: ReactNode; title: MessageKey }[];
+const SECTIONS: readonly {
+  id: string;
+  icon: ReactNode;
+  title: MessageKey;
+  fields: (FieldName | "body")[];
+}[] = [
+  {
+    id: "basics",
+    icon: <IdCard />,
+    title: "editor.section.basics.title",
+    fields: ["body", "emoji", "name", "description", "enabled"],
+  },
+  { id: "task", icon: <MessageSquareText />, title: "editor.section.task.title", fields: ["prompt"] },
+  {
+    id: "model",
+    icon: <Sparkles />,
+    title: "editor.section.model.title",
+    fields: ["model", "fallback_models"],
+  },
+  {
+    id: "schedule",
+    icon: <CalendarClock />,
+    title: "editor.section.schedule.title",
+    fields: ["schedule", "timezone", "missed_runs"],
+  },
+  { id: "tools", icon: <Wrench />, title: "editor.section.tools.title", fields: ["tools"] },
+  { id: "handoff", icon: <Workflow />, title: "editor.section.handoff.title", fields: ["on_complete"] },
+  {
+    id: "limits",
+    icon: <Gauge />,
+    title: "editor.section.limits.title",
+    fields: [
+      "max_runtime_seconds",
+      "budget_daily_usd",
+      "budget_monthly_usd",
+      "max_output_tokens",
+      "max_model_requests",
+      "no_results_pattern",
+    ],
+  },
+];
 
 const isNumberLike = (text: string) => !text.trim() || Number.isFinite(Number(text.trim().replace(",", ".")));
 
@@ -130,7 +165,6 @@ export type BotEditorProps = {
 
 export function BotEditor({ initial, bot, template, actions, banner }: BotEditorProps) {
   const t = useT();
-  const f = useFormat();
   const navigate = useNavigate();
   const [form, setForm] = useState(initial);
   const [errors, setErrors] = useState<Errors>({});
@@ -150,6 +184,16 @@ export function BotEditor({ initial, bot, template, actions, banner }: BotEditor
   const credentials = useMemo(() => usableCredentials(providers.data), [providers.data]);
   const dirty = !saved && JSON.stringify(form) !== JSON.stringify(initial);
   const hasErrors = Object.values(errors).some(Boolean);
+  const navSections = useMemo(
+    () =>
+      SECTIONS.map((section) => ({
+        id: section.id,
+        icon: section.icon,
+        title: t(section.title),
+        hasError: section.fields.some((field) => errors[field]),
+      })),
+    [errors, t],
+  );
   const guard = useLeaveGuard(dirty);
 
   const errorsRef = useRef(errors);
@@ -247,16 +291,17 @@ export function BotEditor({ initial, bot, template, actions, banner }: BotEditor
   );
   const toolChoices = useMemo(
     () =>
-      (tools.data ?? []).map((tool) => ({
-        value: tool.name,
-        title: KNOWN_TOOLS.has(tool.name) ? t(`editor.tool.${tool.name}.name` as MessageKey) : tool.name,
-        description: KNOWN_TOOLS.has(tool.name)
-          ? t(`editor.tool.${tool.name}.description` as MessageKey)
-          : tool.description,
-      })),
+      [...(tools.data ?? [])]
+        .sort((a, b) => toolRank(a.name) - toolRank(b.name))
+        .map((tool) => ({
+          value: tool.name,
+          title: KNOWN_TOOLS.has(tool.name) ? t(`editor.tool.${tool.name}.name` as MessageKey) : tool.name,
+          description: KNOWN_TOOLS.has(tool.name)
+            ? t(`editor.tool.${tool.name}.description` as MessageKey)
+            : tool.description,
+        })),
     [tools.data, t],
   );
-  const runtime = Number(form.maxRuntimeSeconds);
   const fieldIds = (name: string) => `${ids}-${name}`;
 
   return (
@@ -284,22 +329,7 @@ export function BotEditor({ initial, bot, template, actions, banner }: BotEditor
       {banner}
 
       <div className="lg:grid lg:grid-cols-[11rem_minmax(0,1fr)] lg:gap-10">
-        <nav aria-label={t("editor.sections")} className="hidden lg:block">
-          <ul className="sticky top-20 grid gap-0.5">
-            {SECTIONS.map((section) => (
-              <li key={section.id}>
-                <button
-                  type="button"
-                  onClick={() => document.getElementById(section.id)?.scrollIntoView({ behavior: "smooth" })}
-                  className="flex w-full items-center gap-2 rounded-md px-2.5 py-1.5 text-start text-sm text-fg-muted transition-colors hover:bg-subtle hover:text-fg [&_svg]:size-4"
-                >
-                  <span aria-hidden>{section.icon}</span>
-                  {t(section.title)}
-                </button>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <SectionNav sections={navSections} />
 
         <form ref={formRef} noValidate onSubmit={submit} className="grid min-w-0 grid-cols-1 gap-5">
           {errors.body && (
@@ -406,7 +436,7 @@ export function BotEditor({ initial, bot, template, actions, banner }: BotEditor
           >
             {providers.isSuccess && credentials.length === 0 ? (
               <>
-                <NoModels />
+                <NoModels invalid={Boolean(errors.model)} />
                 {errors.model && <p className="-mt-3 text-xs font-medium text-danger">{errors.model}</p>}
               </>
             ) : (
@@ -539,120 +569,7 @@ export function BotEditor({ initial, bot, template, actions, banner }: BotEditor
             )}
           </Section>
 
-          <Section
-            id="limits"
-            icon={<Gauge />}
-            title={t("editor.section.limits.title")}
-            description={t("editor.section.limits.description")}
-          >
-            <div className="grid gap-5 sm:grid-cols-3">
-              <Field
-                label={t("editor.maxRuntime.label")}
-                error={errors.max_runtime_seconds}
-                hint={
-                  Number.isFinite(runtime) && runtime > 0
-                    ? t("editor.maxRuntime.hint", { duration: f.duration(runtime * 1000) })
-                    : undefined
-                }
-              >
-                <Affixed suffix={t("editor.unit.seconds")}>
-                  <Input
-                    type="number"
-                    inputMode="numeric"
-                    min={1}
-                    max={3600}
-                    value={form.maxRuntimeSeconds}
-                    onChange={(event) => set("maxRuntimeSeconds", event.target.value)}
-                    className="pe-12 tabular-nums"
-                  />
-                </Affixed>
-              </Field>
-              <Field label={t("editor.budgetDaily.label")} optional error={errors.budget_daily_usd}>
-                <Affixed prefix="$">
-                  <Input
-                    type="number"
-                    inputMode="decimal"
-                    min={0}
-                    step="0.01"
-                    placeholder={t("editor.budget.placeholder")}
-                    value={form.budgetDailyUsd}
-                    onChange={(event) => set("budgetDailyUsd", event.target.value)}
-                    className="ps-7 tabular-nums"
-                  />
-                </Affixed>
-              </Field>
-              <Field label={t("editor.budgetMonthly.label")} optional error={errors.budget_monthly_usd}>
-                <Affixed prefix="$">
-                  <Input
-                    type="number"
-                    inputMode="decimal"
-                    min={0}
-                    step="0.01"
-                    placeholder={t("editor.budget.placeholder")}
-                    value={form.budgetMonthlyUsd}
-                    onChange={(event) => set("budgetMonthlyUsd", event.target.value)}
-                    className="ps-7 tabular-nums"
-                  />
-                </Affixed>
-              </Field>
-            </div>
-            <p className="-mt-2 text-xs text-fg-muted">{t("editor.budget.hint")}</p>
-
-            <Advanced
-              forceOpen={Boolean(
-                errors.max_output_tokens || errors.max_model_requests || errors.no_results_pattern,
-              )}
-            >
-              <div className="grid gap-5 sm:grid-cols-2">
-                <Field
-                  label={t("editor.maxOutputTokens.label")}
-                  optional
-                  hint={t("editor.maxOutputTokens.hint")}
-                  error={errors.max_output_tokens}
-                >
-                  <Input
-                    type="number"
-                    inputMode="numeric"
-                    min={1}
-                    placeholder={t("editor.maxOutputTokens.placeholder")}
-                    value={form.maxOutputTokens}
-                    onChange={(event) => set("maxOutputTokens", event.target.value)}
-                    className="tabular-nums"
-                  />
-                </Field>
-                <Field
-                  label={t("editor.maxModelRequests.label")}
-                  hint={t("editor.maxModelRequests.hint")}
-                  error={errors.max_model_requests}
-                >
-                  <Input
-                    type="number"
-                    inputMode="numeric"
-                    min={1}
-                    max={50}
-                    value={form.maxModelRequests}
-                    onChange={(event) => set("maxModelRequests", event.target.value)}
-                    className="tabular-nums"
-                  />
-                </Field>
-              </div>
-              <Field
-                label={t("editor.noResults.label")}
-                optional
-                hint={t("editor.noResults.hint")}
-                error={errors.no_results_pattern}
-              >
-                <Input
-                  value={form.noResultsPattern}
-                  maxLength={500}
-                  spellCheck={false}
-                  placeholder={t("editor.noResults.placeholder")}
-                  onChange={(event) => set("noResultsPattern", event.target.value)}
-                  className="font-mono"
-                />
-              </Field>
-            </Advanced>
-          </Section>
+          <LimitsSection form={form} set={set} errors={errors} />
 
           <div className="sticky bottom-3 z-30 flex items-center justify-between gap-3 rounded-xl border border-border bg-surface/90 px-3 py-2.5 shadow-lg backdrop-blur sm:px-4">
             <p
@@ -699,54 +616,5 @@ export function BotEditor({ initial, bot, template, actions, banner }: BotEditor
         onConfirm={guard.confirm}
       />
     </>
-  );
-}
-
-/** An input with a unit before or after it. */
-function Affixed({ prefix, suffix, children }: { prefix?: string; suffix?: string; children: ReactNode }) {
-  return (
-    <div className="relative">
-      {prefix && (
-        <span
-          aria-hidden
-          className="pointer-events-none absolute inset-y-0 start-3 flex items-center text-sm text-fg-muted"
-        >
-          {prefix}
-        </span>
-      )}
-      {children}
-      {suffix && (
-        <span
-          aria-hidden
-          className="pointer-events-none absolute inset-y-0 end-3 flex items-center text-sm text-fg-muted"
-        >
-          {suffix}
-        </span>
-      )}
-    </div>
-  );
-}
-
-function Advanced({ forceOpen, children }: { forceOpen: boolean; children: ReactNode }) {
-  const t = useT();
-  const [open, setOpen] = useState(false);
-  return (
-    <Collapsible.Root
-      open={open || forceOpen}
-      onOpenChange={setOpen}
-      className="rounded-lg border border-border"
-    >
-      <Collapsible.Trigger className="group flex w-full items-center gap-2 rounded-lg px-3 py-2.5 text-start transition-colors hover:bg-subtle/60">
-        <ChevronRight
-          aria-hidden
-          className="size-4 shrink-0 text-fg-muted transition-transform group-data-[state=open]:rotate-90"
-        />
-        <span className="text-sm font-medium text-fg">{t("editor.advanced")}</span>
-        <span className="truncate text-xs text-fg-muted">{t("editor.advancedHint")}</span>
-      </Collapsible.Trigger>
-      <Collapsible.Content className="grid gap-5 border-t border-border px-3 py-4">
-        {children}
-      </Collapsible.Content>
-    </Collapsible.Root>
   );
 }

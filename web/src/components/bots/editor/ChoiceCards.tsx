@@ -54,7 +54,7 @@ export const ChoiceCards = memo(function ChoiceCards({
               className="focus-visible:outline-none"
             />
             {choice.icon && (
-              <span aria-hidden className="-my-0.5 text-lg leading-none">
+              <span aria-hidden className="text-base leading-5">
                 {choice.icon}
               </span>
             )}

@@ -126,11 +126,11 @@ export const ModelSelect = memo(function ModelSelect({
 });
 
 /** "No provider connected": what to do about it. */
-export function NoModels() {
+export function NoModels({ invalid }: { invalid?: boolean }) {
   const t = useT();
   return (
     <div
-      data-error="true"
+      data-error={invalid || undefined}
       className="flex flex-col items-start gap-3 rounded-lg border border-dashed border-border-strong bg-subtle/60 p-4 sm:flex-row sm:items-center"
     >
       <div className="grid flex-1 gap-0.5">
