@@ -6,7 +6,7 @@ import BotNew from "@/routes/BotNew";
 import { json, mockApi, renderWithProviders } from "@/test/render";
 import { baseRoutes, makeBot, makeTemplate } from "./fixtures";
 
-// A big form in jsdom: user-event needs a few hundred ms per keystroke here.
+// A big form in jsdom: room for a busy machine.
 vi.setConfig({ testTimeout: 20_000 });
 
 /** The editor routes plus the pages it navigates to. */
@@ -200,6 +200,39 @@ describe("bot editor: schedule", () => {
   });
 });
 
+describe("bot editor: time zone and missed runs", () => {
+  it("picks a zone from the searchable list and says what missed runs do", async () => {
+    const api = mockApi({
+      ...baseRoutes(),
+      "GET /api/bots/b1": makeBot(),
+      "GET /api/schedule/preview": previewReply,
+      "PATCH /api/bots/b1": makeBot(),
+    });
+    const { user } = renderWithProviders(<Screens />, { route: "/bots/b1/edit", locale: "de" });
+
+    const zone = await screen.findByRole("button", { name: "Zeitzone" });
+    expect(zone).toHaveTextContent("App-Standard (Europe/Berlin)");
+    await user.click(zone);
+    await user.type(screen.getByRole("combobox", { name: "Zeitzone suchen" }), "new y");
+    await user.click(await screen.findByRole("option", { name: "America/New York" }));
+    expect(zone).toHaveTextContent("America/New York");
+    await waitFor(() =>
+      expect(
+        api.calls.some((call) => new URLSearchParams(call.search).get("timezone") === "America/New_York"),
+      ).toBe(true),
+    );
+
+    expect(screen.getByText("Der Bot wartet einfach auf seinen nächsten regulären Termin.")).toBeVisible();
+    await user.click(screen.getByRole("radio", { name: "Einmal nachholen" }));
+    await user.click(screen.getByRole("button", { name: "Änderungen speichern" }));
+    await screen.findByText("bot page");
+    expect(api.calls.find((call) => call.method === "PATCH")?.body).toMatchObject({
+      timezone: "America/New_York",
+      missed_runs: "catch_up",
+    });
+  });
+});
+
 describe("bot editor: model picker", () => {
   it("lists only the models of connected AI credentials, grouped by credential", async () => {
     mockApi({ ...baseRoutes(), "GET /api/bots/b1": makeBot() });
@@ -279,9 +312,7 @@ describe("bot editor: duplicate and delete", () => {
     const { user } = renderWithProviders(<Screens />, { route: "/bots/b1/edit" });
 
     await user.click(await screen.findByRole("button", { name: "Duplicate" }));
-    expect(
-      await screen.findByRole("heading", { name: "Edit News (copy)" }, { timeout: 5000 }),
-    ).toBeInTheDocument();
+    expect(await screen.findByRole("heading", { name: "Edit News (copy)" })).toBeInTheDocument();
     expect(screen.getByRole("textbox", { name: /^Name/ })).toHaveValue("News (copy)");
     expect(api.calls.some((call) => call.method === "POST" && call.path === "/api/bots/b1/duplicate")).toBe(
       true,
