@@ -308,6 +308,7 @@ export const de: Messages = {
   "run.timeline.title": "Ergebnisse",
   "run.timeline.empty": "Noch keine Ergebnisse. Führe den Bot aus, dann erscheint hier sein erstes.",
   "run.timeline.emptyFilter": "Kein Lauf passt zu diesem Filter.",
+  "run.timeline.noneInLoaded": "Keiner der letzten {count} Läufe passt zu diesem Filter.",
   "run.timeline.loadMore": "Ältere Ergebnisse laden",
   "run.timeline.end": "Das sind alle.",
   "run.timeline.error": "Die Ergebnisse konnten nicht geladen werden.",

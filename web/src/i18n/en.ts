@@ -298,6 +298,7 @@ export const en = {
   "run.timeline.title": "Results",
   "run.timeline.empty": "No results yet. Run the bot and its first result appears here.",
   "run.timeline.emptyFilter": "No run matches this filter.",
+  "run.timeline.noneInLoaded": "None of the last {count} runs matches this filter.",
   "run.timeline.loadMore": "Load older results",
   "run.timeline.end": "That is all of them.",
   "run.timeline.error": "The results could not be loaded.",

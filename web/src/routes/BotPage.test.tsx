@@ -129,3 +129,18 @@ describe("bot page", () => {
     expect(await screen.findByText("This bot does not exist (anymore).")).toBeInTheDocument();
   });
 });
+
+describe("bot page filter over many runs", () => {
+  it("says how many loaded runs it looked through and offers to load older ones", async () => {
+    const { user } = render((request) => {
+      const before = new URL(request.url).searchParams.get("before");
+      return json(200, before ? page(2, 2) : page(50, 60));
+    });
+    await screen.findByRole("list", { name: "Ergebnisse" });
+    await user.click(screen.getByRole("button", { name: "Verpasst" }));
+    // No IntersectionObserver in jsdom: nothing loads by itself, the button does.
+    expect(screen.getByText("Keiner der letzten 50 Läufe passt zu diesem Filter.")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Ältere Ergebnisse laden" }));
+    expect(await screen.findByText("Kein Lauf passt zu diesem Filter.")).toBeInTheDocument();
+  });
+});

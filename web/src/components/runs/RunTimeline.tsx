@@ -22,6 +22,9 @@ import {
 } from "./runDisplay";
 import { useWhen } from "./when";
 
+/** With a filter that matches nothing, load at most this many pages by scrolling (then by the button). */
+const AUTO_PAGES = 5;
+
 const FILTER_LABEL = {
   all: "run.filter.all",
   success: "run.filter.success",
@@ -137,8 +140,8 @@ const TimelineRow = memo(function TimelineRow({ run }: { run: Run }) {
 /**
  * A bot's results, newest first: filter by status, more load by themselves when the end of the list comes
  * into view (and with a button). Live: run events refetch the list; a running row shows its output's tail.
- * The API has no status filter, so the filter applies to what is loaded (and keeps loading while it finds
- * too little).
+ * The API has no status filter, so the filter applies to what is loaded; while it finds nothing it loads
+ * on by itself for AUTO_PAGES pages at most, then waits for the button.
  */
 export function RunTimeline({ botId }: { botId: string }) {
   const t = useT();
@@ -148,10 +151,12 @@ export function RunTimeline({ botId }: { botId: string }) {
   const shown = useMemo(() => runs.filter((run) => matchesFilter(run, filter)), [runs, filter]);
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
+  const pages = query.data?.pages.length ?? 0;
+  const autoLoad = hasNextPage && (shown.length > 0 || pages < AUTO_PAGES);
 
   useEffect(() => {
     const element = sentinel.current;
-    if (!element || !hasNextPage || typeof IntersectionObserver === "undefined") return;
+    if (!element || !autoLoad || typeof IntersectionObserver === "undefined") return;
     const observer = new IntersectionObserver(
       (entries) => {
         if (entries.some((entry) => entry.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
@@ -160,7 +165,7 @@ export function RunTimeline({ botId }: { botId: string }) {
     );
     observer.observe(element);
     return () => observer.disconnect();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  }, [autoLoad, isFetchingNextPage, fetchNextPage]);
 
   return (
     <section aria-labelledby="timeline-title" className="grid gap-3">
@@ -202,10 +207,12 @@ export function RunTimeline({ botId }: { botId: string }) {
                 <TimelineRow key={run.id} run={run} />
               ))}
             </ol>
+          ) : !hasNextPage ? (
+            <p className="py-8 text-center text-sm text-fg-muted">{t("run.timeline.emptyFilter")}</p>
           ) : (
-            !hasNextPage && (
-              <p className="py-8 text-center text-sm text-fg-muted">{t("run.timeline.emptyFilter")}</p>
-            )
+            <p className="py-8 text-center text-sm text-fg-muted">
+              {t("run.timeline.noneInLoaded", { count: runs.length })}
+            </p>
           )}
           <div ref={sentinel} className="flex justify-center border-t border-border py-3 first:border-t-0">
             {isFetchingNextPage ? (
