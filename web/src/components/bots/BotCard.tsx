@@ -53,7 +53,7 @@ export const BotCard = memo(function BotCard({ bot, Results, now }: BotCardProps
             </Link>
             {active && <LiveDot status={status} />}
           </h2>
-          <p className="truncate text-xs text-fg-muted">
+          <p className="line-clamp-2 text-xs text-fg-muted">
             {schedule}
             {next && <span aria-hidden> · </span>}
             {next && <span>{next}</span>}

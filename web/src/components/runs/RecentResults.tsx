@@ -91,7 +91,7 @@ export function RecentResults({ botId, lastRun }: { botId: string; lastRun: RunS
     return (
       <div
         ref={ref}
-        className="flex h-full min-h-24 items-center justify-center rounded-md border border-dashed border-border text-sm text-fg-muted"
+        className="flex h-full min-h-16 items-center sm:min-h-24 justify-center rounded-md border border-dashed border-border text-sm text-fg-muted"
       >
         {t("bot.noResults")}
       </div>
@@ -99,7 +99,7 @@ export function RecentResults({ botId, lastRun }: { botId: string; lastRun: RunS
   }
   const runs = query.data;
   return (
-    <div ref={ref} className="min-h-24">
+    <div ref={ref} className="sm:min-h-24">
       {runs ? (
         <ul aria-label={t("bot.results")} className="grid grid-cols-1">
           {runs.map((run) => (
