@@ -68,6 +68,7 @@ function EditBot({ bot }: { bot: Bot }) {
     <BotEditor
       initial={initial}
       bot={bot}
+      back={{ to: `/bots/${encodeURIComponent(bot.id)}`, label: bot.name }}
       actions={
         <>
           <Button variant="secondary" loading={duplicate.isPending} onClick={onDuplicate}>
@@ -76,9 +77,9 @@ function EditBot({ bot }: { bot: Bot }) {
           </Button>
           <AlertDialog
             trigger={
-              <Button variant="secondary" className="text-danger hover:bg-danger-soft">
-                <Trash2 aria-hidden />
-                {t("editor.delete")}
+              <Button variant="secondary">
+                <Trash2 aria-hidden className="text-danger" />
+                <span className="text-danger">{t("editor.delete")}</span>
               </Button>
             }
             title={t("editor.deleteTitle", { name: bot.name })}

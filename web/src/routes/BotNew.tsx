@@ -53,5 +53,15 @@ export default function BotNew() {
     )
   ) : null;
 
-  return <BotEditor key={templateId ?? "blank"} initial={initial} template={template.data} banner={banner} />;
+  return (
+    <BotEditor
+      key={templateId ?? "blank"}
+      initial={initial}
+      template={template.data}
+      banner={banner}
+      back={
+        templateId ? { to: "/templates", label: t("nav.templates") } : { to: "/", label: t("nav.dashboard") }
+      }
+    />
+  );
 }

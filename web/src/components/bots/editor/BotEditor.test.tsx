@@ -70,7 +70,7 @@ describe("bot editor: saving", () => {
     await user.clear(name);
     await user.paste("Digest");
     await user.click(screen.getByRole("checkbox", { name: /Digest/ }));
-    await user.click(screen.getByRole("button", { name: "Save changes" }));
+    await user.keyboard("{Control>}s{/Control}"); // saves like the button
 
     await waitFor(() => expect(name).toHaveAccessibleDescription("Another bot is already called “Digest”."));
     expect(name).toHaveAttribute("aria-invalid", "true");

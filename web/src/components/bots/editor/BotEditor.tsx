@@ -7,6 +7,7 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import {
+  ArrowLeft,
   CalendarClock,
   CircleAlert,
   Gauge,
@@ -26,7 +27,7 @@ import {
   useRef,
   useState,
 } from "react";
-import { useNavigate } from "react-router";
+import { Link, useNavigate } from "react-router";
 import { isApiError } from "@/api/client";
 import { botQueries, providerQueries, systemQueries, useCreateBot, useUpdateBot } from "@/api/queries";
 import type { Bot } from "@/api/types";
@@ -159,11 +160,13 @@ export type BotEditorProps = {
   template?: Template;
   /** Extra actions in the header (duplicate, delete). */
   actions?: ReactNode;
+  /** Where "back" leads (the bot's page, the templates, the dashboard) and its label. */
+  back: { to: string; label: string };
   /** Shown above the form (the template chip). */
   banner?: ReactNode;
 };
 
-export function BotEditor({ initial, bot, template, actions, banner }: BotEditorProps) {
+export function BotEditor({ initial, bot, template, actions, banner, back }: BotEditorProps) {
   const t = useT();
   const navigate = useNavigate();
   const [form, setForm] = useState(initial);
@@ -224,6 +227,18 @@ export function BotEditor({ initial, bot, template, actions, banner }: BotEditor
     }),
     [set],
   );
+
+  // ⌘S / Ctrl+S saves, as in an editor.
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if ((event.metaKey || event.ctrlKey) && !event.altKey && event.key.toLowerCase() === "s") {
+        event.preventDefault();
+        formRef.current?.requestSubmit();
+      }
+    };
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, []);
 
   // After errors appear: bring the first one into view and focus it.
   useEffect(() => {
@@ -306,6 +321,13 @@ export function BotEditor({ initial, bot, template, actions, banner }: BotEditor
 
   return (
     <>
+      <Link
+        to={back.to}
+        className="mb-3 inline-flex max-w-full items-center gap-1 rounded-md text-sm text-fg-muted transition-colors hover:text-fg"
+      >
+        <ArrowLeft aria-hidden className="size-4 shrink-0" />
+        <span className="truncate">{back.label}</span>
+      </Link>
       <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
         <div className="flex min-w-0 items-center gap-3">
           <span
@@ -477,14 +499,16 @@ export function BotEditor({ initial, bot, template, actions, banner }: BotEditor
               error={errors.schedule}
               serverLanguage={settings.data?.language}
             />
-            <div className="grid gap-5 sm:grid-cols-2">
-              <ZoneSelect
-                value={form.timezone}
-                onChange={on.timezone}
-                appZone={appZone}
-                error={errors.timezone}
-              />
-            </div>
+            {(form.schedule.mode !== "manual" || errors.timezone) && (
+              <div className="grid gap-5 sm:grid-cols-2">
+                <ZoneSelect
+                  value={form.timezone}
+                  onChange={on.timezone}
+                  appZone={appZone}
+                  error={errors.timezone}
+                />
+              </div>
+            )}
             {form.schedule.mode !== "manual" && (
               <Field label={t("editor.missed.label")} error={errors.missed_runs}>
                 <RadioGroup
@@ -591,10 +615,7 @@ export function BotEditor({ initial, bot, template, actions, banner }: BotEditor
               </span>
             </p>
             <div className="flex shrink-0 items-center gap-2">
-              <Button
-                variant="ghost"
-                onClick={() => guard.leave(bot ? `/bots/${encodeURIComponent(bot.id)}` : "/")}
-              >
+              <Button variant="ghost" onClick={() => guard.leave(back.to)}>
                 {t("common.cancel")}
               </Button>
               <Button type="submit" loading={saving}>
