@@ -144,3 +144,31 @@ describe("bot page filter over many runs", () => {
     expect(await screen.findByText("Kein Lauf passt zu diesem Filter.")).toBeInTheDocument();
   });
 });
+
+describe("bot page actions", () => {
+  it("deletes the bot after asking", async () => {
+    const { user, api } = render(() => json(200, []), { "DELETE /api/bots/b1": [204, null] });
+    await user.click(await screen.findByRole("button", { name: "Weitere Aktionen" }));
+    await user.click(await screen.findByRole("menuitem", { name: "Löschen" }));
+    expect(await screen.findByText("eBay-Scout löschen?")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Löschen" }));
+    await waitFor(() =>
+      expect(api.calls).toContainEqual(expect.objectContaining({ method: "DELETE", path: "/api/bots/b1" })),
+    );
+    expect(await screen.findByText("eBay-Scout gelöscht")).toBeInTheDocument();
+  });
+
+  it("duplicates the bot", async () => {
+    const { user, api } = render(() => json(200, []), {
+      "POST /api/bots/b1/duplicate": [201, makeBot({ id: "b2", name: "eBay-Scout (Kopie)" })],
+    });
+    await user.click(await screen.findByRole("button", { name: "Weitere Aktionen" }));
+    await user.click(await screen.findByRole("menuitem", { name: "Duplizieren" }));
+    await waitFor(() =>
+      expect(api.calls).toContainEqual(
+        expect.objectContaining({ method: "POST", path: "/api/bots/b1/duplicate" }),
+      ),
+    );
+    expect(await screen.findByText("Kopie von eBay-Scout erstellt")).toBeInTheDocument();
+  });
+});

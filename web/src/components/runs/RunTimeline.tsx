@@ -98,7 +98,7 @@ const TimelineRow = memo(function TimelineRow({ run }: { run: Run }) {
               {t("run.new")}
             </Badge>
           )}
-          {run.trigger !== "schedule" && <Badge>{t(TRIGGER_LABEL[run.trigger])}</Badge>}
+          <Badge>{t(TRIGGER_LABEL[run.trigger])}</Badge>
         </div>
         <p
           className={cn(
