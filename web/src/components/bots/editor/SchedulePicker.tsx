@@ -5,7 +5,7 @@ import { memo, useEffect, useId, useMemo, useState } from "react";
 import { isApiError } from "@/api/client";
 import { systemQueries } from "@/api/queries";
 import { cn, Field, Input, Select, Spinner } from "@/components/ui";
-import { useFormat, useLocale, useT } from "@/i18n";
+import { type Locale, type TFunction, useFormat, useLocale, useT } from "@/i18n";
 import {
   EVERY_MINUTES,
   normalizeTime,
@@ -18,6 +18,31 @@ import { useDebounced } from "./hooks";
 
 const WEEKDAYS = ["1", "2", "3", "4", "5", "6", "0"] as const;
 const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * The common shapes of a cron expression in the UI's words (the server writes its words in the app's
+ * language); null for anything else, which then keeps the server's words.
+ */
+export function describeCron(cron: string, locale: Locale, t: TFunction): string | null {
+  const [minute = "", hour = "", day = "", month = "", weekday = ""] = cron.trim().split(/\s+/);
+  const every = /^\*\/(\d+)$/.exec(minute)?.[1];
+  if (every && hour === "*" && day === "*" && month === "*" && weekday === "*")
+    return t("editor.words.every", { count: Number(every) });
+  if (!/^\d{1,2}$/.test(minute) || day !== "*" || month !== "*") return null;
+  if (hour === "*" && weekday === "*") return t("editor.words.hourly", { minute: String(Number(minute)) });
+  if (!/^\d{1,2}(,\d{1,2})*$/.test(hour)) return null;
+  const pad = (n: string) => n.padStart(2, "0");
+  const time = hour
+    .split(",")
+    .map((h) => `${pad(String(Number(h)))}:${pad(String(Number(minute)))}`)
+    .join(", ");
+  if (weekday === "*") return t("editor.words.daily", { time });
+  if (weekday === "1-5") return t("editor.words.weekdays", { time });
+  if (!/^[0-7](,[0-7])*$/.test(weekday)) return null;
+  const days = weekday.split(",").map((d) => weekdayName(locale, String(Number(d) % 7)));
+  const list = new Intl.ListFormat(locale, { type: "conjunction" }).format(days);
+  return t("editor.words.weekly", { day: list, time });
+}
 
 /** A 24-hour "HH:MM" field (the same in every browser locale); commits once the text is a time. */
 function TimeInput({ value, onChange }: { value: string; onChange: (time: string) => void }) {
@@ -110,19 +135,10 @@ export const SchedulePicker = memo(function SchedulePicker({
   const f = useFormat();
 
   // The server writes its words in the app's language; for presets in another UI language, say it ourselves.
-  const localWords = (): string | null => {
-    const time = normalizeTime(value.time) ?? value.time;
-    if (value.mode === "every") return t("editor.words.every", { count: Number(value.every) });
-    if (value.mode === "hourly")
-      return t("editor.words.hourly", { minute: String(Number(value.minute) || 0) });
-    if (value.mode === "daily") return t("editor.words.daily", { time });
-    if (value.mode === "weekdays") return t("editor.words.weekdays", { time });
-    if (value.mode === "weekly")
-      return t("editor.words.weekly", { day: weekdayName(locale, value.weekday), time });
-    return null;
-  };
   const words =
-    (serverLanguage && serverLanguage !== locale ? localWords() : null) ?? preview.data?.description;
+    (serverLanguage && serverLanguage !== locale && preview.data
+      ? describeCron(preview.data.cron, locale, t)
+      : null) ?? preview.data?.description;
 
   return (
     <div className="grid gap-4">
