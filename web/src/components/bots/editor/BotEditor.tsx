@@ -32,7 +32,7 @@ import { isApiError } from "@/api/client";
 import { botQueries, providerQueries, systemQueries, useCreateBot, useUpdateBot } from "@/api/queries";
 import type { Bot } from "@/api/types";
 import { AlertDialog, Button, cn, Field, Input, RadioGroup, Switch, Textarea, toast } from "@/components/ui";
-import { type MessageKey, type TFunction, useT } from "@/i18n";
+import { type MessageKey, type TFunction, useLocale, useT } from "@/i18n";
 import { errorMessage } from "@/i18n/errors";
 import { ChoiceCards } from "./ChoiceCards";
 import { EmojiPicker } from "./EmojiPicker";
@@ -49,7 +49,7 @@ import {
 import { useLeaveGuard } from "./hooks";
 import { LimitsSection } from "./LimitsSection";
 import { FallbackModels, MAX_FALLBACKS, ModelSelect, NoModels } from "./ModelPicker";
-import { SchedulePicker } from "./SchedulePicker";
+import { describeCron, SchedulePicker } from "./SchedulePicker";
 import { Section } from "./Section";
 import { SectionNav } from "./SectionNav";
 import { ZoneSelect } from "./ZoneSelect";
@@ -168,6 +168,7 @@ export type BotEditorProps = {
 
 export function BotEditor({ initial, bot, template, actions, banner, back }: BotEditorProps) {
   const t = useT();
+  const [locale] = useLocale();
   const navigate = useNavigate();
   const [form, setForm] = useState(initial);
   const [errors, setErrors] = useState<Errors>({});
@@ -300,9 +301,13 @@ export function BotEditor({ initial, bot, template, actions, banner, back }: Bot
         value: other.id,
         title: other.name,
         icon: other.emoji,
-        description: other.schedule_description ?? t("editor.handoff.manual"),
+        description: other.schedule
+          ? ((settings.data?.language !== locale ? describeCron(other.schedule, locale, t) : null) ??
+            other.schedule_description ??
+            other.schedule)
+          : t("editor.handoff.manual"),
       })),
-    [otherBots, t],
+    [otherBots, t, locale, settings.data?.language],
   );
   const toolChoices = useMemo(
     () =>
