@@ -6,7 +6,7 @@
 #   make test      dev lock + web build + vitest + pytest, e2e included (PYTEST_ARGS="..." for extra pytest args)
 #   make e2e       only the browser tests (tests/e2e) against the built UI
 #   make bench     every bench/*.py (files starting with "_" are helpers and are skipped)
-#   make lint      ruff check + ruff format --check + mypy --strict src/ + lint-imports + npm run lint
+#   make lint      ruff check + ruff format --check + mypy --strict src/ + lint-imports + module size + npm run lint
 #   make dist      the web UI, then the wheel in dist/ (checked to contain the UI)
 #   make openapi   rewrite web/openapi.json from the app and regenerate the UI's API client from it
 #   make lock      regenerate both lock files, keeping current pins (LOCK_ARGS=--upgrade to bump all)
@@ -149,13 +149,13 @@ bench: install
 
 # ------------------------------------------------------------------------ lint
 
-# lint-imports reads the contracts in .importlinter (skipped, with a note, until that file exists).
+# lint-imports checks the import contracts in .importlinter; check_module_size.py: no module over 400 lines.
 lint: $(STAMPS)/dev $(STAMPS)/editable $(NPM_STAMP)
 	$(BIN)/ruff check $(wildcard src tests bench scripts)
 	$(BIN)/ruff format --check $(wildcard src tests bench scripts)
 	$(BIN)/mypy --strict src
-	@if [[ -f .importlinter ]]; then echo "$(BIN)/lint-imports"; $(BIN)/lint-imports; \
-	else echo "lint: no .importlinter yet, import contracts not checked"; fi
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_module_size.py
 	cd web && $(NPM) run lint
 
 # ------------------------------------------------------------------------ dist

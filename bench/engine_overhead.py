@@ -79,8 +79,8 @@ async def main(args: argparse.Namespace) -> None:
     from sqlalchemy import select
 
     from openorchestrator.db.models import ProviderCredential
+    from openorchestrator.providers.credentials import target_for
     from openorchestrator.providers.llm import PydanticAIGateway
-    from openorchestrator.providers.service import target_for
 
     header("engine overhead (sequential runs)")
     with fake_server(args.fake) as fh:

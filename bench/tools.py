@@ -176,8 +176,8 @@ async def loop_part(args: argparse.Namespace) -> dict[str, Any]:
 
     from openorchestrator.db.models import ProviderCredential
     from openorchestrator.engine.runlog import RunLog
+    from openorchestrator.providers.credentials import target_for
     from openorchestrator.providers.llm import PydanticAIGateway
-    from openorchestrator.providers.service import target_for
     from openorchestrator.tools.base import ToolContext
     from openorchestrator.tools.loop import tool_use
 

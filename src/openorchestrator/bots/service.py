@@ -23,7 +23,7 @@ from openorchestrator.core.schedule_text import describe
 from openorchestrator.core.tz import is_timezone
 from openorchestrator.db.models import Bot, ProviderCredential, Run
 from openorchestrator.errors import InvalidInput, NotFound
-from openorchestrator.providers.service import offers_model, unknown_model_reason
+from openorchestrator.providers.credentials import offers_model, unknown_model_reason
 from openorchestrator.providers.types import PROVIDERS, ProviderType, split_model
 from openorchestrator.schedules.fires import anchor
 

@@ -14,15 +14,15 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from openorchestrator.channels import registry
+from openorchestrator.channels import links, registry
 from openorchestrator.channels.base import ChannelType, SendError
+from openorchestrator.channels.test_message import test_message
 from openorchestrator.core.crypto import SecretBox, hint
 from openorchestrator.core.i18n import Language
 from openorchestrator.core.ids import new_id
 from openorchestrator.db.models import IN_APP_CHANNEL_ID, Bot, BotChannel, Channel, Notification, Run
 from openorchestrator.db.session import get_or_404
 from openorchestrator.errors import Conflict, InvalidInput
-from openorchestrator.notifications import render, rules
 
 
 def purpose(channel_id: str) -> str:
@@ -119,7 +119,7 @@ async def send_test(channel: Channel, box: SecretBox, language: Language, now: d
         return
     kind = kind_of(channel.type)
     try:
-        await kind.send(open_config(channel, box), render.render_test(language, f"test-{new_id()}"))
+        await kind.send(open_config(channel, box), test_message(language, f"test-{new_id()}"))
     except SendError as exc:
         channel.status, channel.error_message = "error", exc.text(language)
         return
@@ -176,10 +176,10 @@ async def set_bot_links(session: AsyncSession, bot_id: str, links: list[dict[str
 
 
 def check_rule_and_format(rule: str, fmt: str | None) -> None:
-    if rule not in rules.RULES:
-        raise InvalidInput("notify_rule", f"must be one of {', '.join(rules.RULES)}")
-    if fmt is not None and fmt not in rules.FORMATS:
-        raise InvalidInput("format", f"must be one of {', '.join(rules.FORMATS)}")
+    if rule not in links.RULES:
+        raise InvalidInput("notify_rule", f"must be one of {', '.join(links.RULES)}")
+    if fmt is not None and fmt not in links.FORMATS:
+        raise InvalidInput("format", f"must be one of {', '.join(links.FORMATS)}")
 
 
 async def run_notifications(session: AsyncSession, run_id: str) -> list[Notification]:

@@ -148,7 +148,7 @@ def run(
     data_dir: DataDir = None,
 ) -> None:
     """Run a bot once, right here, and print its result."""
-    from openorchestrator.runs.cli import run_once
+    from openorchestrator.cli.runs import run_once
 
     run_result = _with_services(data_dir, lambda svc: run_once(svc, bot, input, sys.stderr.isatty()))
     if run_result.status != "completed":
@@ -160,7 +160,7 @@ def run(
 @friendly
 def bots_list(as_json: AsJson = False, data_dir: DataDir = None) -> None:
     """All bots with their last run."""
-    from openorchestrator.bots.cli import list_rows
+    from openorchestrator.cli.bots import list_rows
 
     _with_services(data_dir, list_rows).show(as_json)
 
@@ -176,7 +176,7 @@ def bots_schedule(
     data_dir: DataDir = None,
 ) -> None:
     """Give a bot a schedule (or remove it with --off) and show its next runs."""
-    from openorchestrator.bots.cli import set_schedule
+    from openorchestrator.cli.bots import set_schedule
 
     if (cron is None) == (not off):
         fail('Give a schedule such as "0 9 * * 1", or --off to remove it.')
@@ -197,7 +197,7 @@ def schedule_preview(
     data_dir: DataDir = None,
 ) -> None:
     """What a schedule means and its next 5 times."""
-    from openorchestrator.bots.cli import preview_only
+    from openorchestrator.cli.bots import preview_only
 
     shown = _with_services(data_dir, lambda svc: preview_only(svc, cron, timezone))
     typer.echo(f"{shown.description} ({shown.timezone})")
@@ -218,7 +218,7 @@ def runs_list(
     data_dir: DataDir = None,
 ) -> None:
     """A bot's runs, newest first."""
-    from openorchestrator.runs.cli import list_rows
+    from openorchestrator.cli.runs import list_rows
 
     _with_services(data_dir, lambda svc: list_rows(svc, bot, limit)).show(as_json)
 
@@ -233,7 +233,7 @@ def runs_show(
     """One run: its output, its tool calls, and what was sent where."""
     import json
 
-    from openorchestrator.runs.cli import print_run, show_run
+    from openorchestrator.cli.runs import print_run, show_run
 
     shown = _with_services(data_dir, lambda svc: show_run(svc, run_id))
     if as_json:

@@ -37,9 +37,9 @@ from openorchestrator.engine.spawning import Spawner
 from openorchestrator.engine.states import RunStatus
 from openorchestrator.engine.store import BudgetQuestion, RunStore, Started
 from openorchestrator.engine.tooling import ToolSetup
+from openorchestrator.providers.credentials import target_for
 from openorchestrator.providers.llm import LLMGateway
 from openorchestrator.providers.pricing import DEFAULT_MAX_OUTPUT_TOKENS, worst_case_cost
-from openorchestrator.providers.service import target_for
 from openorchestrator.providers.types import (
     PROVIDERS,
     Completion,

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from openorchestrator.core.crypto import SecretBox, SecretError
 from openorchestrator.db.models import Bot, ProviderCredential
 from openorchestrator.engine.runlog import RunLog
-from openorchestrator.providers.service import purpose
+from openorchestrator.providers.credentials import purpose
 from openorchestrator.settings.service import SettingsStore
 from openorchestrator.tools.base import ToolContext
 from openorchestrator.tools.loop import ToolUse, tool_use

@@ -243,7 +243,7 @@ class Dispatcher:
         """1–2 sentences by the bot's own model; its tokens and cost are added to the run. None if it fails."""
         if run.id in self._summaries:
             return self._summaries[run.id]
-        from openorchestrator.providers.service import target_for
+        from openorchestrator.providers.credentials import target_for
 
         language = self.settings.current.language
         try:

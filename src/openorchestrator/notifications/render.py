@@ -28,7 +28,6 @@ _WORDS: dict[str, dict[Language, str]] = {
     "empty": {"de": "(keine Ausgabe)", "en": "(no output)"},
     "tokens": {"de": "Tokens", "en": "tokens"},
     "digest": {"de": "{count} Nachrichten aus der Ruhezeit", "en": "{count} messages from quiet hours"},
-    "test": {"de": "✅ openOrchestrator ist verbunden.", "en": "✅ openOrchestrator is connected."},
 }
 _EVENT_EMOJI = {"budget_exceeded": "⛔", "budget_warning": "⚠️", "credential_error": "🔑", "bot_stale": "💤"}
 
@@ -184,18 +183,6 @@ def render_digest(
         delivery_id=delivery_id,
         language=language,
         footer=footer(language, zone, at, None),
-    )
-
-
-def render_test(language: Language, delivery_id: str) -> Message:
-    text = _WORDS["test"][language]
-    return Message(
-        subject=text,
-        text=text,
-        html=_html(text),
-        payload={"event": "test", "message": text},
-        delivery_id=delivery_id,
-        language=language,
     )
 
 

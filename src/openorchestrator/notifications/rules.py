@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Literal
 
-NotifyRule = Literal["always", "on_new", "on_results", "on_error", "never"]
-Format = Literal["short", "full", "summary"]
-RULES: tuple[str, ...] = ("always", "on_new", "on_results", "on_error", "never")
-FORMATS: tuple[str, ...] = ("short", "full", "summary")
+from openorchestrator.channels.links import Format as Format  # re-exported: the rules speak of them
+from openorchestrator.channels.links import NotifyRule as NotifyRule
 
 DEFAULT_NO_RESULTS = (
     r"^\W*("

@@ -73,9 +73,7 @@ class Scheduler:
         self.settings = settings
         self.clock = clock
         self.monotonic = monotonic
-        self.lease = SchedulerLease(
-            sessionmaker, clock, seconds=config.scheduler_lease_seconds, gone=engine.owner_gone
-        )
+        self.lease = SchedulerLease(sessionmaker, clock, seconds=config.scheduler_lease_seconds, gone=engine.owner_gone)
         self.holder = self.lease.holder
         engine.run_as(self.holder)
         self.role = "off"
