@@ -4,6 +4,7 @@ import { BrowserRouter } from "react-router";
 import { LiveProvider } from "@/api/live";
 import { AppShell } from "@/components/layout/AppShell";
 import { ErrorBoundary } from "@/components/layout/ErrorBoundary";
+import { ServerLanguageSync } from "@/components/layout/ServerLanguage";
 import { Toaster, TooltipProvider } from "@/components/ui";
 import { I18nProvider } from "@/i18n";
 import { createQueryClient } from "@/queryClient";
@@ -33,6 +34,7 @@ export default function App() {
   return (
     <Providers>
       <ErrorBoundary>
+        <ServerLanguageSync />
         <BrowserRouter>
           <AppShell>
             <AppRoutes />

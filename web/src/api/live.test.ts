@@ -49,6 +49,15 @@ describe("liveOutputReducer", () => {
     expect(state.get("r2")?.text).toBe("other");
   });
 
+  it("starts over when a fallback model answers instead (restart)", () => {
+    const state = reduce([
+      output("The first model's half an"),
+      { kind: "output", data: { run_id: "r1", bot_id: "b1", text: "", restart: true } },
+      output("Fallback answer"),
+    ]);
+    expect(state.get("r1")?.text).toBe("Fallback answer");
+  });
+
   it("takes the final output when the run ends", () => {
     const state = reduce([
       output("Hel"),

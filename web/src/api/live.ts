@@ -3,7 +3,8 @@
  *
  * Contract (the backend implements it):
  *   event: run     data: {"type": "run.created" | "run.started" | "run.ended", "run": LiveRun}
- *   event: output  data: {"run_id", "bot_id", "text": "<delta appended to the run's output so far>"}
+ *   event: output  data: {"run_id", "bot_id", "text": "<delta appended to the run's output so far>",
+ *                         "restart": bool}   (true: a fallback model starts the answer anew: replace, don't append)
  *
  * `<LiveProvider>` (in App) calls `useLive()`, which opens the EventSource, reconnects with backoff and
  * closes on unmount. On `run` events it patches and invalidates the run/bot/status queries (via `keys`);
@@ -47,7 +48,7 @@ export type LiveRun = {
   output: string | null;
 };
 export type RunEvent = { type: "run.created" | "run.started" | "run.ended"; run: LiveRun };
-export type OutputEvent = { run_id: string; bot_id: string; text: string };
+export type OutputEvent = { run_id: string; bot_id: string; text: string; restart?: boolean };
 export type LiveEvent = { kind: "run"; data: RunEvent } | { kind: "output"; data: OutputEvent };
 
 // ------------------------------------------------------------------------------------ output reducer
@@ -61,11 +62,12 @@ export const MAX_LIVE_RUNS = 50;
 export function liveOutputReducer(state: LiveOutputState, event: LiveEvent): LiveOutputState {
   const next = new Map(state);
   if (event.kind === "output") {
-    const { run_id, bot_id, text } = event.data;
-    if (!text) return state;
+    const { run_id, bot_id, text, restart } = event.data;
+    if (!text && !restart) return state;
     const current = next.get(run_id);
+    const before = restart ? "" : (current?.text ?? "");
     next.delete(run_id); // re-insert: Map order = recency
-    next.set(run_id, { botId: bot_id, text: (current?.text ?? "") + text, done: current?.done ?? false });
+    next.set(run_id, { botId: bot_id, text: before + text, done: current?.done ?? false });
   } else {
     const { type, run } = event.data;
     const current = next.get(run.id);
