@@ -228,6 +228,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live
+         * @description Runs as they are created, start and end, and their output while the model writes it.
+         */
+        get: operations["live_api_live_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications": {
         parameters: {
             query?: never;
@@ -499,6 +519,46 @@ export interface paths {
         };
         /** Status */
         get: operations["status_api_status_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Templates
+         * @description Every template, in `language` (default: the app's `language` setting).
+         */
+        get: operations["read_templates_api_templates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Template
+         * @description One template; 404 `not_found` for an unknown id.
+         */
+        get: operations["read_template_api_templates__template_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1047,6 +1107,78 @@ export interface components {
             base_url?: string | null;
             type: components["schemas"]["ProviderType"];
         };
+        /**
+         * LiveOutput
+         * @description `event: output`: a piece of a running run's answer, to append to what came before (`restart`: start over).
+         */
+        LiveOutput: {
+            /** Bot Id */
+            bot_id: string;
+            /**
+             * Restart
+             * @default false
+             */
+            restart: boolean;
+            /** Run Id */
+            run_id: string;
+            /** Text */
+            text: string;
+        };
+        /**
+         * LiveRun
+         * @description A run as `GET /api/runs/{run_id}` reads it, without its input and log.
+         */
+        LiveRun: {
+            /** Attempt */
+            attempt: number;
+            /** Bot Id */
+            bot_id: string;
+            /** Cost Estimate */
+            cost_estimate: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Duration Ms */
+            duration_ms: number | null;
+            /** Error Code */
+            error_code: string | null;
+            /** Error Message */
+            error_message: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /** Is New */
+            is_new: boolean | null;
+            /** Model */
+            model: string | null;
+            /** Output */
+            output: string | null;
+            /** Scheduled For */
+            scheduled_for: string | null;
+            /** Started At */
+            started_at: string | null;
+            status: components["schemas"]["RunStatus"];
+            /** Tokens In */
+            tokens_in: number | null;
+            /** Tokens Out */
+            tokens_out: number | null;
+            trigger: components["schemas"]["Trigger"];
+        };
+        /**
+         * LiveRunEvent
+         * @description `event: run`: a run was created, started or ended (its summary as committed).
+         */
+        LiveRunEvent: {
+            run: components["schemas"]["LiveRun"];
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "run.created" | "run.started" | "run.ended";
+        };
         /** NotificationRead */
         NotificationRead: {
             /** Attempts */
@@ -1227,6 +1359,82 @@ export interface components {
             scheduler: components["schemas"]["SchedulerStatus"];
             /** Warnings */
             warnings: string[];
+        };
+        /**
+         * TemplateRead
+         * @description One template in one language. `name` … `max_runtime_seconds` fill a `POST /api/bots` body as they are;
+         *     the rest are suggestions for the UI (a channel link's rule and format, the run input field, the model).
+         */
+        TemplateRead: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "monitoring" | "reading" | "language" | "writing" | "research";
+            /**
+             * Customize Hint
+             * @description what to change in the prompt before the first run, if anything
+             */
+            customize_hint: string | null;
+            /** Description */
+            description: string;
+            /** Emoji */
+            emoji: string;
+            /**
+             * Format
+             * @description suggested message format for that link
+             * @enum {string}
+             */
+            format: "short" | "full" | "summary";
+            /**
+             * Id
+             * @description stable, e.g. `web_scout`; the same in every language
+             */
+            id: string;
+            /**
+             * Input Placeholder
+             * @description a hint for the run's input field
+             */
+            input_placeholder: string;
+            /**
+             * Language
+             * @enum {string}
+             */
+            language: "de" | "en";
+            /** Max Runtime Seconds */
+            max_runtime_seconds: number;
+            /**
+             * Model Tier
+             * @enum {string}
+             */
+            model_tier: "cheap" | "good" | "best";
+            /** Name */
+            name: string;
+            /**
+             * Needs Input
+             * @description true: a run needs an input text (the text to summarise, translate …)
+             */
+            needs_input: boolean;
+            /**
+             * Notify Rule
+             * @description suggested rule when the bot is linked to a channel
+             * @enum {string}
+             */
+            notify_rule: "always" | "on_new" | "on_results" | "on_error" | "never";
+            /** Prompt */
+            prompt: string;
+            /**
+             * Schedule
+             * @description 5-field cron; null = runs when asked (on demand)
+             */
+            schedule: string | null;
+            /**
+             * Schedule Description
+             * @description the schedule in plain words ("Täglich um 08:00")
+             */
+            schedule_description: string | null;
+            /** Tools */
+            tools: ("web_search" | "web_fetch" | "files")[];
         };
         /** ToolFunctionRead */
         ToolFunctionRead: {
@@ -1960,6 +2168,26 @@ export interface operations {
             };
         };
     };
+    live_api_live_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server-sent events: `event: run` (data: LiveRunEvent) and `event: output` (data: LiveOutput); a comment line every 15 s keeps the connection open. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+        };
+    };
     feed_api_notifications_get: {
         parameters: {
             query?: {
@@ -2484,6 +2712,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    read_templates_api_templates_get: {
+        parameters: {
+            query?: {
+                language?: ("de" | "en") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_template_api_templates__template_id__get: {
+        parameters: {
+            query?: {
+                language?: ("de" | "en") | null;
+            };
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
