@@ -9,6 +9,7 @@ import {
   emptyForm,
   fromTemplate,
   modelValues,
+  pickModel,
   usableCredentials,
 } from "@/components/bots/editor";
 import { useLocale, useT } from "@/i18n";
@@ -31,7 +32,10 @@ export default function BotNew() {
   const initial = useMemo(() => {
     const base = emptyForm(settings.data?.missed_runs_default);
     const form = template.data ? fromTemplate(template.data, base) : base;
-    return { ...form, model: modelValues(usableCredentials(providers.data))[0] ?? "" };
+    return {
+      ...form,
+      model: pickModel(modelValues(usableCredentials(providers.data)), template.data?.model_tier),
+    };
   }, [template.data, providers.data, settings.data]);
 
   const waiting = (templateId !== null && template.isPending) || providers.isPending || settings.isPending;

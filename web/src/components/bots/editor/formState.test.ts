@@ -5,6 +5,7 @@ import {
   modelValues,
   normalizeTime,
   parseSchedule,
+  pickModel,
   toBody,
   toCron,
   toFormErrors,
@@ -75,5 +76,15 @@ describe("normalizeTime", () => {
     ["abc", null],
   ])("%s → %s", (text, time) => {
     expect(normalizeTime(text)).toBe(time);
+  });
+});
+
+describe("pickModel", () => {
+  const models = ["openai:gpt-4.1", "openai:gpt-4o-mini", "mistral:mistral-small-latest"];
+  it("guesses by the template's tier", () => {
+    expect(pickModel(models, "cheap")).toBe("openai:gpt-4o-mini");
+    expect(pickModel(models, "best")).toBe("openai:gpt-4.1");
+    expect(pickModel(models, undefined)).toBe("openai:gpt-4.1");
+    expect(pickModel([], "cheap")).toBe("");
   });
 });

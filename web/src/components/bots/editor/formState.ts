@@ -276,3 +276,13 @@ export function normalizeTime(text: string): string | null {
   if (hour > 23 || minute > 59) return null;
   return `${pad(hour)}:${pad(minute)}`;
 }
+
+const SMALL_MODEL = /(mini|nano|haiku|small|flash|lite|8b|7b|3b)/i;
+
+/** The template's model tier as a first guess among the connected models (a small model for "cheap"). */
+export function pickModel(models: readonly string[], tier: Template["model_tier"] | undefined): string {
+  if (tier === "cheap") return models.find((model) => SMALL_MODEL.test(model)) ?? models[0] ?? "";
+  if (tier === "best" || tier === "good")
+    return models.find((model) => !SMALL_MODEL.test(model)) ?? models[0] ?? "";
+  return models[0] ?? "";
+}

@@ -7,5 +7,6 @@ export {
   fromBot,
   fromTemplate,
   modelValues,
+  pickModel,
   usableCredentials,
 } from "./formState";
