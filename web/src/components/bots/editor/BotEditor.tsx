@@ -376,14 +376,19 @@ export function BotEditor({ initial, bot, template, actions, banner, back }: Bot
             title={t("editor.section.basics.title")}
             description={t("editor.section.basics.description")}
           >
-            <div className="flex items-end gap-3">
-              <EmojiPicker
-                value={form.emoji}
-                onChange={on.emoji}
-                invalid={Boolean(errors.emoji)}
-                describedBy={errors.emoji ? fieldIds("emoji") : undefined}
-              />
-              <Field label={t("editor.name.label")} required error={errors.name} className="flex-1">
+            <div className="flex items-start gap-3">
+              <div className="flex flex-col gap-1.5">
+                <span aria-hidden className="text-sm font-medium text-fg select-none">
+                  {t("editor.emoji.title")}
+                </span>
+                <EmojiPicker
+                  value={form.emoji}
+                  onChange={on.emoji}
+                  invalid={Boolean(errors.emoji)}
+                  describedBy={errors.emoji ? fieldIds("emoji") : undefined}
+                />
+              </div>
+              <Field label={t("editor.name.label")} required error={errors.name} className="min-w-0 flex-1">
                 <Input
                   value={form.name}
                   maxLength={100}
