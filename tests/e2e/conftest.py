@@ -12,6 +12,7 @@ Fixtures, from the outside in:
                   fails the test, unless the test allowed it with `console.allow(r"…")`
     viewport      "desktop" (default) or "mobile" (380 px wide): `@viewports` runs a test in both
     locale        "de-DE" (default) or "en-US": `@locales` runs a test in both
+    theme         "light" (default) or "dark", the colour scheme the browser asks for: `@themes` runs both
     screenshot    `screenshot("wizard-step-2")` writes docs/screenshots/<name>.png when OPENORCH_SCREENSHOTS=1
 
 Playwright talks to its driver and the driver to Chromium over pipes, and Chromium is its own process, so
@@ -33,6 +34,7 @@ from tests.e2e.e2e_support import (
     E2E_KEY,
     LOCALES,
     SCREENSHOTS,
+    THEMES,
     TIMEOUT_MS,
     VIEWPORTS,
     App,
@@ -125,27 +127,41 @@ def locale(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
+def theme(request: pytest.FixtureRequest) -> str:
+    name: str = getattr(request, "param", "light")
+    assert name in THEMES, f"theme {name!r}: one of {list(THEMES)}"
+    return name
+
+
+@pytest.fixture
 def console() -> Console:
     return Console()
 
 
 @pytest.fixture
-def page(browser: Browser, server: App, viewport: str, locale: str, console: Console) -> Iterator[Page]:
+def page(browser: Browser, server: App, viewport: str, locale: str, theme: str, console: Console) -> Iterator[Page]:
     """A page in a fresh context, `base_url` = the session's server (so `page.goto("/")` works)."""
-    yield from _page(browser, server, viewport, locale, console)
+    yield from _page(browser, server, viewport, locale, theme, console)
 
 
 @pytest.fixture
-def fresh_page(browser: Browser, fresh_server: App, viewport: str, locale: str, console: Console) -> Iterator[Page]:
+def fresh_page(
+    browser: Browser, fresh_server: App, viewport: str, locale: str, theme: str, console: Console
+) -> Iterator[Page]:
     """The same on this test's own, empty server."""
-    yield from _page(browser, fresh_server, viewport, locale, console)
+    yield from _page(browser, fresh_server, viewport, locale, theme, console)
 
 
-def _page(browser: Browser, app: App, viewport: str, locale: str, console: Console) -> Iterator[Page]:
+def _page(browser: Browser, app: App, viewport: str, locale: str, theme: str, console: Console) -> Iterator[Page]:
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
-    context = browser.new_context(base_url=app.url, viewport=VIEWPORTS[viewport], locale=locale)  # type: ignore[arg-type]
+    context = browser.new_context(
+        base_url=app.url,
+        viewport=VIEWPORTS[viewport],  # type: ignore[arg-type]
+        locale=locale,
+        color_scheme=theme,  # type: ignore[arg-type]
+    )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
 

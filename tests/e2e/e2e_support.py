@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 import pytest
 from tests.system.system_support import ServerProcess
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
 
 CHROMIUM = Path(os.environ.get("OPENORCH_E2E_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -28,8 +33,11 @@ VIEWPORTS: dict[str, dict[str, int]] = {
     "desktop": {"width": 1280, "height": 800},
 }
 LOCALES = ("de-DE", "en-US")
+THEMES = ("light", "dark")
 E2E_KEY = "sk-e2e-0123456789abcdefKEY"
 TIMEOUT_MS = 10_000
+MODEL = "openai_compatible:gpt-4.1-mini"
+"""The model seeded bots use: the stand-in connected as an OpenAI-compatible provider."""
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "docs" / "screenshots"
 
@@ -37,6 +45,8 @@ viewports = pytest.mark.parametrize("viewport", list(VIEWPORTS), indirect=True)
 """Run a test at 380 px and on a desktop."""
 locales = pytest.mark.parametrize("locale", LOCALES, indirect=True)
 """Run a test with a German and an English browser."""
+themes = pytest.mark.parametrize("theme", THEMES, indirect=True)
+"""Run a test with the browser asking for a light and a dark colour scheme."""
 
 
 @dataclass
@@ -76,3 +86,61 @@ class Console:
 
     def unexpected(self) -> list[str]:
         return [error for error in self.errors if not any(pattern.search(error) for pattern in self.allowed)]
+
+
+# ------------------------------------------------------------------------ what a person sees and does
+
+
+def assert_no_horizontal_scroll(page: Page) -> None:
+    """The page is not wider than the window (nothing sticks out sideways at 380 px)."""
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"{page.url}: {widths[0]} px wide in a {widths[1]} px window"
+
+
+@dataclass
+class Clicks:
+    """Counts what a person clicks on the way (the newcomer path has a budget of clicks)."""
+
+    count: int = 0
+    trail: list[str] = field(default_factory=list)
+
+    def click(self, target: Locator, label: str = "") -> None:
+        target.click()
+        self.count += 1
+        self.trail.append(label or str(target))
+
+
+# ------------------------------------------------------------------------ seeding through the API
+
+
+def connect_provider(api: httpx2.Client, base_url: str) -> dict[str, Any]:
+    """The OpenAI stand-in as an "OpenAI-compatible" provider (once per server)."""
+    for credential in api.get("/api/providers").json():
+        if credential["type"] == "openai_compatible" and credential["base_url"] == base_url:
+            return credential  # type: ignore[no-any-return]
+    response = api.post("/api/providers", json={"type": "openai_compatible", "base_url": base_url, "api_key": E2E_KEY})
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def create_bot(api: httpx2.Client, name: str, **fields: Any) -> dict[str, Any]:
+    body = {"name": name, "prompt": f"{name}: do what the input says.", "model": MODEL, **fields}
+    response = api.post("/api/bots", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def start_run(api: httpx2.Client, bot_id: str, run_input: str | None = None) -> dict[str, Any]:
+    response = api.post(f"/api/bots/{bot_id}/runs", json={"input": run_input})
+    assert response.status_code in (200, 201, 202), response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def finished_run(api: httpx2.Client, run_id: str, timeout: float = 10.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        run: dict[str, Any] = api.get(f"/api/runs/{run_id}").json()
+        if run["status"] not in ("pending", "running"):
+            return run
+        assert time.monotonic() < deadline, f"run {run_id} still {run['status']} after {timeout} s"
+        time.sleep(0.05)
