@@ -423,13 +423,18 @@ async def test_ollama_agent_plain_streamed_and_errors(oll: fo.FakeOllama) -> Non
 
 async def test_drop_hang_and_prompt_stop() -> None:
     fake = fg.FakeGemini().start()
-    fake.script(fg.drop(), fg.hang(0.05), fg.hang(30))
+    fake.script(fg.drop(), fg.hang(0.05))
     the_agent = gemini_agent(fake)
     assert isinstance(await failure(the_agent), ModelConnectionError)
     assert isinstance(await failure(the_agent, timeout=0.02), ModelTimeoutError)
 
+    # A fresh script: on a busy machine the timed-out request above may never have reached the fake, or only
+    # now; let it land (its hang is 0.05 s), then start over.
+    await asyncio.sleep(0.3)
+    fake.reset()
+    fake.script(fg.hang(30))
     task = asyncio.create_task(the_agent.run("hi"))
-    assert await asyncio.to_thread(fake.wait_for_requests, 3)
+    assert await asyncio.to_thread(fake.wait_for_requests, 1, 30.0)
     started = time.monotonic()
     await asyncio.to_thread(fake.stop)
     assert time.monotonic() - started < 1
