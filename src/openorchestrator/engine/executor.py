@@ -72,7 +72,7 @@ class Executor:
         stopping: Callable[[], bool],
     ) -> None:
         self._store = store
-        self._gateway = gateway
+        self.gateway = gateway
         self._box = box
         self._clock = clock
         self._settings = settings
@@ -194,7 +194,7 @@ class Executor:
             try:
                 await load_sdks(candidate.type)
                 streaming = self._streaming(started, restart=index > 0)
-                completion = await self._gateway.complete(
+                completion = await self.gateway.complete(
                     candidate,
                     context.system,
                     context.user,

@@ -88,6 +88,17 @@ class RunEngine:
         self.queue = RunQueue(self.executor.execute, settings.current.max_parallel_runs, clock)
         settings.subscribe(lambda new: self.queue.set_parallelism(new.max_parallel_runs))
 
+    @property
+    def gateway(self) -> LLMGateway:
+        """The gateway runs call models through."""
+        return self.executor.gateway
+
+    @gateway.setter
+    def gateway(self, gateway: LLMGateway) -> None:
+        """Swap it for the runs that start from now on (the benchmarks compare a zero-cost double with the
+        real gateway on one engine)."""
+        self.executor.gateway = gateway
+
     # -- life ------------------------------------------------------------------------------------------
     async def start(self, *, recover: bool = True) -> None:
         if recover:
