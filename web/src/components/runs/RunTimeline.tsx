@@ -169,7 +169,7 @@ export function RunTimeline({ botId }: { botId: string }) {
 
   return (
     <section aria-labelledby="timeline-title" className="grid gap-3">
-      <div className="flex flex-wrap items-center justify-between gap-3">
+      <div className="flex min-w-0 flex-wrap items-center justify-between gap-3">
         <h2 id="timeline-title" className="text-base font-semibold text-fg">
           {t("run.timeline.title")}
         </h2>
