@@ -39,6 +39,8 @@ from tests.e2e.e2e_support import (
     VIEWPORTS,
     App,
     Console,
+    Demo,
+    seed_demo,
 )
 from tests.support.fake_openai import FakeOpenAI
 from tests.system.system_support import ServerProcess, subprocess_env
@@ -199,3 +201,15 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[..., Path | None]:
         return path
 
     return take
+
+
+# ------------------------------------------------------------------------ a lived-in app
+
+
+@pytest.fixture(scope="package")
+def demo(server: App, llm_server: FakeOpenAI) -> Demo:
+    """The shared server with a few bots and their results, seeded once through the API: a summary whose last
+    result is new (Markdown), a daily digest whose second result is the same as the first (not new), and a mail
+    bot whose run failed because the provider's account has no credit (its own credential, so the other bots'
+    stays good)."""
+    return seed_demo(server, llm_server)

@@ -144,3 +144,54 @@ def finished_run(api: httpx2.Client, run_id: str, timeout: float = 10.0) -> dict
             return run
         assert time.monotonic() < deadline, f"run {run_id} still {run['status']} after {timeout} s"
         time.sleep(0.05)
+
+
+SUMMARY = (
+    "## Fünf Punkte\n\n"
+    "1. **Persönliche Bots** erledigen wiederkehrende Aufgaben\n"
+    "2. Jeder Lauf wird *protokolliert*\n"
+    "3. Kosten bleiben sichtbar\n\n"
+    "> Kurz gesagt: weniger Klicken, mehr Ergebnis."
+)
+DIGEST = "Heute nichts Neues im Feed: drei Artikel, alle schon bekannt."
+
+
+@dataclass
+class Demo:
+    """What `seed_demo` created: bot ids by role, and run ids."""
+
+    summary_bot: str
+    summary_run: str
+    digest_bot: str
+    failed_bot: str
+    failed_run: str
+
+
+def seed_demo(app: App, llm: Any) -> Demo:
+    from tests.support.fake_openai import insufficient_quota, text
+
+    api = app.api()
+    connect_provider(api, llm.base_url)
+    response = api.post(
+        "/api/providers",
+        json={"type": "openai_compatible", "name": "gateway", "base_url": llm.base_url, "api_key": E2E_KEY},
+    )
+    assert response.status_code == 201, response.text
+    llm.reset()
+    summary = create_bot(api, "Zusammenfassung", emoji="📝", description="Fasst Texte zusammen.")
+    digest = create_bot(api, "Tages-Digest", emoji="📰", schedule="0 8 * * *", timezone="Europe/Berlin")
+    mail = create_bot(api, "Mail-Antwort", emoji="✉️", model="gateway:gpt-4.1-mini")
+    llm.script(
+        text(DIGEST, prompt_tokens=300, completion_tokens=20),
+        text(DIGEST, prompt_tokens=310, completion_tokens=20),
+        text(SUMMARY, prompt_tokens=900, completion_tokens=120),
+        insufficient_quota(),
+    )
+    finished_run(api, start_run(api, digest["id"])["id"])
+    finished_run(api, start_run(api, digest["id"])["id"])
+    summary_run = finished_run(api, start_run(api, summary["id"], "Ein langer Artikel über persönliche Bots.")["id"])
+    failed_run = finished_run(api, start_run(api, mail["id"], "Bitte um Rückruf am Montag.")["id"])
+    assert summary_run["status"] == "completed" and summary_run["is_new"], summary_run
+    assert failed_run["status"] == "failed", failed_run
+    llm.reset()
+    return Demo(summary["id"], summary_run["id"], digest["id"], mail["id"], failed_run["id"])
