@@ -197,7 +197,10 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[..., Path | None]:
         assert re.fullmatch(r"[a-z0-9][a-z0-9._-]*", name), f"screenshot name {name!r}: lower-case, no slashes"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), **{"full_page": True, **options})
+        options = {"full_page": True, **options}
+        if options["full_page"]:
+            page.evaluate("window.scrollTo(0, 0)")  # else the sticky header is drawn where the page was scrolled to
+        page.screenshot(path=str(path), **options)
         return path
 
     return take
