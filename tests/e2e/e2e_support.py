@@ -113,6 +113,23 @@ class Clicks:
 # ------------------------------------------------------------------------ seeding through the API
 
 
+def watch_stream(output: Locator, final: str, timeout: float = 10.0) -> list[str]:
+    """What `output` showed, polled every 50 ms until it holds `final`: each distinct text once."""
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        shown = output.inner_text()
+        if not seen or seen[-1] != shown:
+            seen.append(shown)
+        if final in shown:
+            return seen
+        time.sleep(0.05)
+    raise AssertionError(f"the result never showed {final!r}; it showed: {seen}")
+
+
+# ------------------------------------------------------------------------ seeding through the API
+
+
 def connect_provider(api: httpx2.Client, base_url: str) -> dict[str, Any]:
     """The OpenAI stand-in as an "OpenAI-compatible" provider (once per server)."""
     for credential in api.get("/api/providers").json():

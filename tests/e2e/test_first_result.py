@@ -7,18 +7,18 @@ in German and English, on a desktop and at 380 px in dark mode (where no screen 
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 from tests.e2e.e2e_support import (
     E2E_KEY,
     App,
     Clicks,
     Console,
     assert_no_horizontal_scroll,
+    watch_stream,
 )
 from tests.support.fake_openai import FakeOpenAI, streamed, text
 
@@ -76,20 +76,6 @@ WORDS = {
         "tokens_in": "Tokens in",
     },
 }
-
-
-def watch_stream(output: Locator, final: str, timeout: float = 10.0) -> list[str]:
-    """What `output` showed, polled every 50 ms until it holds `final`: each distinct text once."""
-    seen: list[str] = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        shown = output.inner_text()
-        if not seen or seen[-1] != shown:
-            seen.append(shown)
-        if final in shown:
-            return seen
-        time.sleep(0.05)
-    raise AssertionError(f"the result never showed {final!r}; it showed: {seen}")
 
 
 # Both languages on both screens; the phones in dark mode. Two of the four write the wizard's screenshots.
