@@ -1,6 +1,7 @@
 """Runs as a person sees them on the shared, lived-in server (`demo`): a failed run explains itself in words
 (what happened, what to do) without codes or stack traces; a run started while the dashboard is open shows up
-there live, running and then with its result, without a reload; and at 380 px no screen scrolls sideways.
+there live, running and then with its result, without a reload; and at 380 px no screen scrolls sideways (nor
+has a control without a name).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from tests.support.fake_openai import FakeOpenAI, streamed, text
 # What a failed run must never show a person: the provider's raw error, codes, exception names, tracebacks.
 RAW = re.compile(r"insufficient_quota|quota_exhausted|\b429\b|ModelQuotaExceededError|Traceback|status_code")
 
+# An aria snapshot line for a control with no accessible name: `- button`, `- link:`, `- textbox [disabled]`.
+UNNAMED = re.compile(r"^\s*- (button|link|textbox|combobox|switch|checkbox|radio|spinbutton)( \[[^\]]*\])?:?\s*$")
 SERVER_WORDS = re.compile(r"^(Kein Guthaben|No credit left) — ")
 FAILED = {
     "de-DE": {
@@ -119,6 +122,7 @@ def test_runs_started_with_the_dashboard_open_appear_there_live(
 @pytest.mark.parametrize("viewport", ["mobile"], indirect=True)
 @locales
 def test_no_screen_scrolls_sideways_at_380_px(page: Page, demo: Demo) -> None:
+    """…and, while there, every control on it has a name a screen reader can say."""
     screens = [
         "/",
         "/templates",
@@ -136,3 +140,5 @@ def test_no_screen_scrolls_sideways_at_380_px(page: Page, demo: Demo) -> None:
         expect(page.get_by_role("heading", level=1).first).to_be_visible()
         page.wait_for_load_state("networkidle")
         assert_no_horizontal_scroll(page)
+        nameless = [line.strip() for line in page.locator("body").aria_snapshot().splitlines() if UNNAMED.match(line)]
+        assert not nameless, f"{path}: controls without an accessible name: {nameless}"
