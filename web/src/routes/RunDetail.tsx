@@ -12,10 +12,9 @@ import {
   Section,
   ToolCalls,
 } from "@/components/runs/RunDetails";
-import { RunOutput } from "@/components/runs/RunOutput";
 import { RunStatusIcon } from "@/components/runs/RunStatusIcon";
 import { isActiveRun, runState, statusLabel } from "@/components/runs/runDisplay";
-import { Badge, type BadgeTone, Button, EmptyState, Skeleton, toast } from "@/components/ui";
+import { Badge, type BadgeTone, Button, EmptyState, MarkdownText, Skeleton, toast } from "@/components/ui";
 import { useFormat, useT } from "@/i18n";
 import { errorMessage } from "@/i18n/errors";
 import { paths } from ".";
@@ -145,7 +144,7 @@ export default function RunDetail() {
             <Section title={t("run.output")}>
               <div className="rounded-xl border border-border bg-surface px-4 py-4 shadow-xs sm:px-5">
                 {output ? (
-                  <RunOutput text={output} streaming={streaming} />
+                  <MarkdownText text={output} streaming={streaming} />
                 ) : (
                   <p className="text-sm text-fg-muted">{streaming ? t("run.writing") : t("run.noOutput")}</p>
                 )}

@@ -14,7 +14,7 @@ import { Link } from "react-router";
 import { useLiveOutput } from "@/api/live";
 import { botQueries, runQueries, useCreateRun } from "@/api/queries";
 import { isTerminal, type RunStatus } from "@/api/types";
-import { Badge, type BadgeTone, Button, Skeleton, Spinner, toast } from "@/components/ui";
+import { Badge, type BadgeTone, Button, MarkdownText, Skeleton, Spinner, toast } from "@/components/ui";
 import { useFormat, useT } from "@/i18n";
 import { errorMessage } from "@/i18n/errors";
 import type { MessageKey } from "@/i18n/types";
@@ -163,19 +163,18 @@ export function RunResult({
                 ? t("onboarding.run.writing")
                 : t("onboarding.run.thinking")}
           </div>
-          <output
+          <div
+            role="status"
             aria-busy={!done}
             aria-label={t("onboarding.run.result")}
-            className="block max-h-[28rem] min-h-28 overflow-auto rounded-lg border border-border bg-bg px-4 py-3 font-sans text-sm leading-relaxed whitespace-pre-wrap text-fg [overflow-wrap:anywhere]"
+            className="max-h-[28rem] min-h-28 overflow-auto rounded-lg border border-border bg-bg px-4 py-3 text-sm leading-relaxed text-fg [overflow-wrap:anywhere]"
           >
-            {text || <span className="text-fg-muted">{t("onboarding.run.waiting")}</span>}
-            {!done && text && (
-              <span
-                aria-hidden
-                className="ms-0.5 inline-block h-4 w-1.5 animate-pulse bg-accent align-text-bottom"
-              />
+            {text ? (
+              <MarkdownText text={text} streaming={!done} />
+            ) : (
+              <span className="text-fg-muted">{t("onboarding.run.waiting")}</span>
             )}
-          </output>
+          </div>
         </div>
       )}
 

@@ -10,6 +10,7 @@ export { DropdownMenu, type MenuItem } from "./DropdownMenu";
 export { EmptyState } from "./EmptyState";
 export { Field, type FieldProps, Label, useFieldControl } from "./Field";
 export { Input } from "./Input";
+export { MarkdownText } from "./MarkdownText";
 export { RadioGroup, type RadioOption } from "./RadioGroup";
 export { Select, type SelectOption } from "./Select";
 export { Skeleton } from "./Skeleton";

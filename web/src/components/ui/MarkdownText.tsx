@@ -2,8 +2,9 @@ import { lazy, Suspense } from "react";
 
 const Markdown = lazy(() => import("./Markdown"));
 
-/** A run's output as Markdown (lazy chunk; plain text until it has loaded), with a caret while it streams. */
-export function RunOutput({ text, streaming = false }: { text: string; streaming?: boolean }) {
+/** Text written as Markdown (a bot's answer), rendered sanitised from a lazy chunk (plain text until it has
+ * loaded), with a caret while it streams. */
+export function MarkdownText({ text, streaming = false }: { text: string; streaming?: boolean }) {
   return (
     <div aria-busy={streaming || undefined}>
       <Suspense
