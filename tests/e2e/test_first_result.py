@@ -36,12 +36,12 @@ INPUT = "Ein langer Text darüber, wie persönliche KI-Bots im Alltag helfen."
 
 WORDS = {
     "de-DE": {
-        "compatible": "OpenAI-compatible einrichten",
+        "compatible": "OpenAI-kompatibel einrichten",
         "address": "Adresse",
         "key": "API-Key",
         "submit": "Testen & Speichern",
         "invalid": "Key ungültig",
-        "connected": "OpenAI-compatible ist verbunden",
+        "connected": "OpenAI-kompatibel ist verbunden",
         "models": "Verfügbare Modelle",
         "next": "Weiter",
         "template": "Zusammenfassung",

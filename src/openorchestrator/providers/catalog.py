@@ -200,7 +200,7 @@ def _entry(type_: ProviderType, language: Language) -> dict[str, Any]:
     info, entry = PROVIDERS[type_], _ENTRIES[type_]
     return {
         "type": type_.value,
-        "display_name": info.display_name,
+        "display_name": info.name_in(language),
         "emoji": entry["emoji"],
         "tagline": entry["tagline"][language],
         "price_hint": entry["price_hint"][language],

@@ -34,13 +34,19 @@ class ProviderInfo:
     default_base_url: str | None
     is_llm: bool = True
     """False for a key that serves a tool (Brave Search), not a model: bots cannot name it as their model."""
+    display_name_de: str | None = None
+    """The German name where it is not the brand (`OpenAI-kompatibel`)."""
+
+    def name_in(self, language: str) -> str:
+        """The provider's name as people read it in `language` (`de` or `en`)."""
+        return self.display_name_de if language == "de" and self.display_name_de else self.display_name
 
 
 PROVIDERS: dict[ProviderType, ProviderInfo] = {
     info.type: info
     for info in (
         ProviderInfo(ProviderType.OPENAI, "OpenAI", True, False, None),
-        ProviderInfo(ProviderType.OPENAI_COMPATIBLE, "OpenAI-compatible", False, True, None),
+        ProviderInfo(ProviderType.OPENAI_COMPATIBLE, "OpenAI-compatible", False, True, None, True, "OpenAI-kompatibel"),
         ProviderInfo(ProviderType.ANTHROPIC, "Anthropic", True, False, None),
         ProviderInfo(ProviderType.GOOGLE, "Google Gemini", True, False, None),
         ProviderInfo(ProviderType.MISTRAL, "Mistral", True, False, None),

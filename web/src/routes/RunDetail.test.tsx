@@ -42,7 +42,7 @@ function render(run: ReturnType<typeof makeRun>, locale: "de" | "en" = "de", not
 }
 
 describe("run detail", () => {
-  it("explains a failure and what to do, and says the cost is unknown", async () => {
+  it("explains a failure and what to do; no model answered, so there is no cost to show", async () => {
     render(
       makeRun({
         status: "failed",
@@ -58,8 +58,14 @@ describe("run detail", () => {
     expect(screen.getByText(/Prüfe oder ersetze ihn unter KI-Anbieter/)).toBeInTheDocument();
     expect(screen.getByRole("link", { name: /KI-Anbieter öffnen/ })).toHaveAttribute("href", "/providers");
     const cost = screen.getByText("Kosten").closest("div") as HTMLElement;
-    expect(within(cost).getByText("unbekannt")).toBeInTheDocument();
+    expect(within(cost).getByText("–")).toBeInTheDocument();
     expect(await screen.findByRole("link", { name: /eBay-Scout/ })).toHaveAttribute("href", "/bots/b1");
+  });
+
+  it("says the cost is unknown when a model answered that has no known price", async () => {
+    render(makeRun({ status: "completed", cost_estimate: null, tokens_in: 120, tokens_out: 30 }));
+    const cost = (await screen.findByText("Kosten")).closest("div") as HTMLElement;
+    expect(within(cost).getByText("unbekannt")).toBeInTheDocument();
   });
 
   it("shows a missed fire as missed, with its reason, not as a cancel", async () => {

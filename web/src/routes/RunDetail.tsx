@@ -158,7 +158,7 @@ export default function RunDetail() {
         </div>
         <aside className="grid min-w-0 content-start gap-8">
           <Section title={t("run.details")}>
-            <RunFacts run={run} />
+            <RunFacts run={run} botModel={bot.data?.model} />
           </Section>
           <RunDeliveries runId={run.id} />
         </aside>

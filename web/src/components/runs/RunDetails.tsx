@@ -71,12 +71,15 @@ export function RunProblem({ run }: { run: Run }) {
 }
 
 /** Model, tokens, cost ("unbekannt" when unknown), duration, trigger, attempt, times. */
-export function RunFacts({ run }: { run: Run }) {
+export function RunFacts({ run, botModel }: { run: Run; botModel?: string }) {
   const t = useT();
   const f = useFormat();
+  // A run that never started (missed, cancelled while waiting) or that no model answered (no tokens counted)
+  // has no cost to know about; "unknown" is for a model without a known price.
+  const spent =
+    run.started_at && (run.tokens_in != null || run.tokens_out != null || run.cost_estimate != null);
   const facts: [MessageKey, ReactNode][] = [
-    // A run that never started (missed, cancelled while waiting) cost nothing to know about.
-    ["run.fact.cost", run.started_at ? f.usd(run.cost_estimate) : "–"],
+    ["run.fact.cost", spent ? f.usd(run.cost_estimate) : "–"],
     ["run.fact.duration", f.duration(run.duration_ms)],
     ["run.fact.tokensIn", f.number(run.tokens_in)],
     ["run.fact.tokensOut", f.number(run.tokens_out)],
@@ -93,7 +96,8 @@ export function RunFacts({ run }: { run: Run }) {
     <div className="overflow-hidden rounded-xl border border-border bg-surface">
       <dl className="grid gap-0.5 border-b border-border px-3.5 py-2.5">
         <dt className="text-xs text-fg-muted">{t("run.fact.model")}</dt>
-        <dd className="font-mono text-xs break-all text-fg">{run.model ?? "–"}</dd>
+        {/* the model that answered; for a run no model answered, the bot's own */}
+        <dd className="font-mono text-xs break-all text-fg">{run.model ?? botModel ?? "–"}</dd>
       </dl>
       <dl className="grid grid-cols-2 gap-px border-b border-border bg-border">
         {facts.map(([label, value]) => (

@@ -616,7 +616,7 @@ export function BotEditor({ initial, bot, template, actions, banner, back }: Bot
               <span
                 aria-hidden
                 className={cn(
-                  "size-2 shrink-0 rounded-full",
+                  "size-2 shrink-0 rounded-full max-sm:hidden",
                   hasErrors ? "bg-danger" : dirty ? "bg-warning" : "bg-border-strong",
                 )}
               />
@@ -628,7 +628,7 @@ export function BotEditor({ initial, bot, template, actions, banner, back }: Bot
               <Button variant="ghost" onClick={() => guard.leave(back.to)}>
                 {t("common.cancel")}
               </Button>
-              <Button type="submit" loading={saving}>
+              <Button type="submit" loading={saving} disabled={Boolean(bot) && !dirty && !saving}>
                 {bot ? t("editor.save.edit") : t("editor.save.create")}
               </Button>
             </div>
