@@ -159,14 +159,14 @@ async def row_counts(svc: Any) -> Counter[str]:
 
 # -- part 1: the outbox on the finishing transaction ---------------------------------------------------------
 class Observed:
-    """Wraps `store.finish` and the executor's `plan_for_run` in this process to time them (no product change)."""
+    """Wraps `store.finish` and the outbox hook's `plan_for_run` in this process to time them (no product change)."""
 
     def __init__(self, engine: Any) -> None:
-        from openorchestrator.engine import executor
+        from openorchestrator.notifications import outbox
 
         self.finish: list[float] = []
         self.plan: list[float] = []
-        store_finish, plan = engine.store.finish, executor.plan_for_run
+        store_finish, plan = engine.store.finish, outbox.plan_for_run
 
         async def timed_finish(*args: Any, **kwargs: Any) -> Any:
             t0 = time.perf_counter()
@@ -183,7 +183,7 @@ class Observed:
                 self.plan.append(time.perf_counter() - t0)
 
         engine.store.finish = timed_finish
-        executor.plan_for_run = timed_plan
+        outbox.plan_for_run = timed_plan
 
 
 async def timed_run(engine: Any, bot_id: str, seen: Observed) -> dict[str, float]:

@@ -77,6 +77,7 @@ class Dispatcher:
         self.gateway = gateway
         self.next_run_at = next_run_at
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self._wake = asyncio.Event()
         self._summaries: dict[str, str] = {}
         self.interval = 5.0
@@ -88,11 +89,17 @@ class Dispatcher:
         if self._task is not None:
             return
         await self._after_crash()
+        self._stopping = False
         self._task = asyncio.create_task(self._loop(), name="notifications")
 
     async def stop(self) -> None:
+        """End the loop, a pass in flight included. The flag, not only the cancel: a pass that swallows the
+        CancelledError somewhere in a library (bench/notify_delivery.py hung here at the end of its burst) would
+        otherwise leave the loop running and this waiting for ever."""
         if self._task is not None:
+            self._stopping = True
             self._task.cancel()
+            self._wake.set()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
 
@@ -100,8 +107,10 @@ class Dispatcher:
         self._wake.set()
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             await wait_event(self._wake, self.interval)
+            if self._stopping:
+                return
             self._wake.clear()
             try:
                 await self.pump()
