@@ -107,8 +107,8 @@ class Dispatcher:
         self._wake.set()
 
     async def _loop(self) -> None:
-        while not self._stopping:
-            await wait_event(self._wake, self.interval)
+        while True:
+            await wait_event(self._wake, self.interval)  # `stop` sets the wake: no waiting out the interval
             if self._stopping:
                 return
             self._wake.clear()
