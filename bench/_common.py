@@ -147,8 +147,16 @@ def fake_server(mode: str = "subprocess", api_keys: Sequence[str] = (BENCH_KEY,)
     if mode != "subprocess":
         raise ValueError(f"unknown fake mode {mode!r}")
     script = Path(__file__).with_name("_fake_server.py")
+    with served_by_subprocess([str(script), "--serve", *api_keys]) as url:
+        yield FakeHandle(url, mode)
+
+
+@contextlib.contextmanager
+def served_by_subprocess(args: Sequence[str]) -> Iterator[str]:
+    """`python ARGS` as a server in its own process: it prints its base URL on the first line of stdout and
+    exits when its stdin closes. Yields the URL."""
     proc = subprocess.Popen(
-        [sys.executable, str(script), "--serve", *api_keys],
+        [sys.executable, *args],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -159,7 +167,7 @@ def fake_server(mode: str = "subprocess", api_keys: Sequence[str] = (BENCH_KEY,)
         url = proc.stdout.readline().strip()
         if not url.startswith("http://"):
             raise RuntimeError(f"fake server did not start (got {url!r})")
-        yield FakeHandle(url, mode)
+        yield url
     finally:
         with contextlib.suppress(Exception):
             assert proc.stdin is not None

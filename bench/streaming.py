@@ -41,12 +41,11 @@ import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import contextlib  # noqa: E402
 import logging  # noqa: E402
-import subprocess  # noqa: E402
 import time  # noqa: E402
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping  # noqa: E402
 from typing import Any  # noqa: E402
 
-from _common import BENCH_KEY, MODEL, header, line, stats  # noqa: E402
+from _common import BENCH_KEY, MODEL, header, line, served_by_subprocess, stats  # noqa: E402
 
 SYSTEM, USER = "Du bist Scout.\n\nDeine Aufgabe:\nFind new offers.", "Nike AM90"
 MAX_TOKENS = 1000
@@ -92,28 +91,8 @@ def serve_fake(words: int, interval: float) -> int:
 
 @contextlib.contextmanager
 def fake_process(words: int, interval: float) -> Iterator[str]:
-    proc = subprocess.Popen(
-        [sys.executable, __file__, "--serve-fake", str(words), str(interval)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=str(ROOT),
-    )
-    try:
-        assert proc.stdout is not None
-        url = proc.stdout.readline().strip()
-        if not url.startswith("http://"):
-            raise RuntimeError(f"fake server did not start (got {url!r})")
+    with served_by_subprocess([__file__, "--serve-fake", str(words), str(interval)]) as url:
         yield url
-    finally:
-        with contextlib.suppress(Exception):
-            assert proc.stdin is not None
-            proc.stdin.close()  # the server exits when its stdin closes
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 # -- the four ways to ask ------------------------------------------------------------------------------------

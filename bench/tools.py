@@ -56,7 +56,17 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping  # noqa: E402
 from html.parser import HTMLParser  # noqa: E402
 from typing import Any  # noqa: E402
 
-from _common import BENCH_KEY, BOT_INPUT, MODEL, bare_messages, header, open_bench, stats, timed  # noqa: E402
+from _common import (  # noqa: E402
+    BENCH_KEY,
+    BOT_INPUT,
+    MODEL,
+    bare_messages,
+    header,
+    open_bench,
+    served_by_subprocess,
+    stats,
+    timed,
+)
 
 Sample = dict[str, float]
 NOTES = {"seen.md": "- Nike AM90 at 89 EUR\n" * 20, "shops.md": "- https://example.org/shop\n" * 10}
@@ -116,28 +126,8 @@ def rounds_server(mode: str, rounds: int) -> Iterator[str]:
         with rounds_fake(rounds) as fake:
             yield fake.base_url
         return
-    proc = subprocess.Popen(
-        [sys.executable, __file__, "--serve-fake", str(rounds)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=str(ROOT),
-    )
-    try:
-        assert proc.stdout is not None
-        url = proc.stdout.readline().strip()
-        if not url.startswith("http://"):
-            raise RuntimeError(f"fake server did not start (got {url!r})")
+    with served_by_subprocess([__file__, "--serve-fake", str(rounds)]) as url:
         yield url
-    finally:
-        with contextlib.suppress(Exception):
-            assert proc.stdin is not None
-            proc.stdin.close()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 # -- part 1: the tool-call loop ----------------------------------------------------------------------------
@@ -189,14 +179,14 @@ async def loop_part(args: argparse.Namespace) -> dict[str, Any]:
             svc, engine = bench.svc, bench.svc.engine
             other = await plain_bot(svc)
             for bot_id in (bench.bot_id, other):
-                seed_notes(engine.config.bot_dir(bot_id))
+                seed_notes(svc.config.bot_dir(bot_id))
             async with svc.sessionmaker() as session:
                 credential = await session.scalar(select(ProviderCredential))
             target = target_for(credential, svc.box, f"openai:{MODEL}")
             messages = bare_messages(svc)
             system, user = messages[0]["content"], messages[1]["content"]
             client = AsyncOpenAI(api_key=BENCH_KEY, base_url=url, max_retries=0)
-            context = ToolContext(bot_id=bench.bot_id, bot_dir=engine.config.bot_dir(bench.bot_id))
+            context = ToolContext(bot_id=bench.bot_id, bot_dir=svc.config.bot_dir(bench.bot_id))
             in_calls: list[float] = []
 
             async def repeat(step: Callable[[], Awaitable[Any]]) -> float:
