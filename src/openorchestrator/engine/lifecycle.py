@@ -28,6 +28,7 @@ from typing import Any, Literal, Protocol
 from sqlalchemy.orm import Session
 
 from openorchestrator.db.models import Bot, Run
+from openorchestrator.engine.budget import BudgetVerdict
 from openorchestrator.engine.runlog import RunLog
 from openorchestrator.engine.states import RunStatus
 
@@ -53,8 +54,8 @@ class RunEnding:
     """The one retry this ending brings (a transient failure of a first attempt)."""
     credential_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Credential id → new `status` and `error_message` (a key that proved bad, or one that works again)."""
-    budget: Any = None
-    """The `BudgetVerdict` that refused the run, when a budget did."""
+    budget: BudgetVerdict | None = None
+    """The verdict of the budget that refused the run, when one did."""
     queue_room: int = 0
     """How many more runs may wait in the queue (read on the event loop before the transaction)."""
 
