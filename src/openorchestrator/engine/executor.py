@@ -1,7 +1,9 @@
 """Executing one run: start it, build its context, call the model within the bot's time limit, finish it.
 
 Every ending (completed, failed, timeout, cancelled, interrupted) is written in one transaction together
-with what follows from it (the retry run, the runs of `on_complete` bots), so a crash never leaves half of it.
+with what follows from it: the retry run and whatever the ending hooks write (outbox rows, fire bookkeeping,
+credential status, the runs of `on_complete` bots; see `engine/lifecycle.py`), so a crash never leaves half
+of it. The executor is given what it uses (store, gateway, clock, settings, …), not the engine.
 """
 
 from __future__ import annotations
