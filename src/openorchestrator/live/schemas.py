@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
-from openorchestrator.engine.states import RunStatus, Trigger
+from openorchestrator.runs.schemas import RunSummaryRead
 
 
-class LiveRun(BaseModel):
+class LiveRun(RunSummaryRead):
     """A run as `GET /api/runs/{run_id}` reads it, without its input and log."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: str
-    bot_id: str
-    status: RunStatus
-    trigger: Trigger
-    output: str | None
-    model: str | None
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-    duration_ms: int | None
-    tokens_in: int | None
-    tokens_out: int | None
-    cost_estimate: float | None
-    error_code: str | None
-    error_message: str | None
-    is_new: bool | None
-    attempt: int
-    scheduled_for: datetime | None
 
 
 class LiveRunEvent(BaseModel):

@@ -16,16 +16,16 @@ class RunCreate(BaseModel):
     input: str | None = Field(None, max_length=INPUT_MAX, description="Given to the bot as the user message.")
 
 
-class RunRead(BaseModel):
+class RunSummaryRead(BaseModel):
+    """A run without its input and log: what the live stream (`GET /api/live`) sends, and the core of `RunRead`."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: str
     bot_id: str
     status: RunStatus
     trigger: Trigger
-    input: str | None
     output: str | None
-    log: list[dict[str, Any]]
     model: str | None
     created_at: datetime
     started_at: datetime | None
@@ -36,13 +36,18 @@ class RunRead(BaseModel):
     cost_estimate: float | None
     error_code: str | None
     error_message: str | None
-    output_hash: str | None
     is_new: bool | None
     attempt: int
-    retry_of: str | None
-    parent_run_id: str | None
     scheduled_for: datetime | None
     """For runs of a schedule: the fire time they belong to (without jitter). A record of missed fires has
     status `cancelled` with `error_code` `missed`; a fire dropped because the bot's previous one still waited,
     `dropped`."""
+
+
+class RunRead(RunSummaryRead):
+    input: str | None
+    log: list[dict[str, Any]]
+    output_hash: str | None
+    retry_of: str | None
+    parent_run_id: str | None
     not_before: datetime | None

@@ -28,11 +28,14 @@ const run = (over: Partial<LiveRun> = {}): LiveRun => ({
   error_message: null,
   is_new: null,
   output: null,
+  model: null,
+  attempt: 1,
+  scheduled_for: null,
   ...over,
 });
 const output = (text: string, run_id = "r1"): LiveEvent => ({
   kind: "output",
-  data: { run_id, bot_id: "b1", text },
+  data: { run_id, bot_id: "b1", text, restart: false },
 });
 const reduce = (events: LiveEvent[], state: LiveOutputState = new Map()) =>
   events.reduce(liveOutputReducer, state);

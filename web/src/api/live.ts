@@ -26,29 +26,14 @@ import {
   useSyncExternalStore,
 } from "react";
 import { invalidate, keys } from "./queries";
-import type { Run, RunStatus, Trigger } from "./types";
+import type { components } from "./schema";
+import type { Run } from "./types";
 
 export const LIVE_URL = "/api/live";
 
-export type LiveRun = {
-  id: string;
-  bot_id: string;
-  status: RunStatus;
-  trigger: Trigger;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  duration_ms: number | null;
-  tokens_in: number | null;
-  tokens_out: number | null;
-  cost_estimate: number | null;
-  error_code: string | null;
-  error_message: string | null;
-  is_new: boolean | null;
-  output: string | null;
-};
-export type RunEvent = { type: "run.created" | "run.started" | "run.ended"; run: LiveRun };
-export type OutputEvent = { run_id: string; bot_id: string; text: string; restart?: boolean };
+export type LiveRun = components["schemas"]["LiveRun"];
+export type RunEvent = components["schemas"]["LiveRunEvent"];
+export type OutputEvent = components["schemas"]["LiveOutput"];
 export type LiveEvent = { kind: "run"; data: RunEvent } | { kind: "output"; data: OutputEvent };
 
 // ------------------------------------------------------------------------------------ output reducer
