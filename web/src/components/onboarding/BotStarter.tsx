@@ -1,24 +1,28 @@
 import { useQuery } from "@tanstack/react-query";
-import { ArrowLeft, Clock, Play, Sparkles, Wrench } from "lucide-react";
+import { ArrowLeft, Clock, Play, Sparkles } from "lucide-react";
 import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from "react";
 import { isApiError } from "@/api/client";
 import { botQueries, providerQueries, templateQueries, useCreateBot, useCreateRun } from "@/api/queries";
 import type { components } from "@/api/schema";
 import type { BotCreate } from "@/api/types";
-import { Badge, Button, cn, Field, Input, RadioGroup, Select, Skeleton, Textarea } from "@/components/ui";
+import {
+  Button,
+  cn,
+  EmojiTile,
+  Field,
+  Input,
+  RadioGroup,
+  Select,
+  Skeleton,
+  Textarea,
+  ToolBadges,
+} from "@/components/ui";
 import { useLocale, useT } from "@/i18n";
 import { errorMessage } from "@/i18n/errors";
-import type { MessageKey } from "@/i18n/types";
 import { type CatalogModels, modelFreeCredential, modelOptions, preferredModel } from "./modelChoice";
 
 type Template = components["schemas"]["TemplateRead"];
 export type Started = { botId: string; runId: string };
-
-const TOOL_LABELS: Record<string, MessageKey> = {
-  web_search: "templates.tool.web_search",
-  web_fetch: "templates.tool.web_fetch",
-  files: "templates.tool.files",
-};
 
 const BLANK = "blank";
 const MANUAL = "manual";
@@ -123,12 +127,7 @@ function ChoiceCard({
         dashed ? "border-dashed border-border-strong" : "border-border",
       )}
     >
-      <span
-        aria-hidden
-        className="flex size-10 shrink-0 items-center justify-center rounded-lg bg-subtle text-xl leading-none"
-      >
-        {emoji}
-      </span>
+      <EmojiTile emoji={emoji} size="md" />
       <span className="grid min-w-0 gap-1">
         <span className="text-sm font-semibold text-fg">{title}</span>
         <span className="line-clamp-2 text-xs leading-snug text-fg-muted">{description}</span>
@@ -264,28 +263,14 @@ function BotForm({
   return (
     <section aria-labelledby={headingId} className="grid gap-5">
       <div className="flex items-start gap-3">
-        <span
-          aria-hidden
-          className="flex size-11 shrink-0 items-center justify-center rounded-lg bg-subtle text-2xl leading-none"
-        >
-          {template?.emoji ?? "🤖"}
-        </span>
+        <EmojiTile emoji={template?.emoji ?? "🤖"} />
         <div className="grid min-w-0 flex-1 gap-1">
           <h3 id={headingId} className="text-base font-semibold text-fg">
             {template?.name ?? t("onboarding.bot.blank")}
           </h3>
           <p className="text-sm text-fg-muted">{template?.description ?? t("onboarding.bot.blankBody")}</p>
-          {template && template.tools.length > 0 && (
-            <ul aria-label={t("onboarding.bot.tools")} className="mt-1 flex flex-wrap gap-1">
-              {template.tools.map((tool) => (
-                <li key={tool}>
-                  <Badge>
-                    <Wrench aria-hidden className="size-3" />
-                    {TOOL_LABELS[tool] ? t(TOOL_LABELS[tool]) : tool}
-                  </Badge>
-                </li>
-              ))}
-            </ul>
+          {template && (
+            <ToolBadges tools={template.tools} label={t("onboarding.bot.tools")} className="mt-1 gap-1" />
           )}
         </div>
         <Button variant="ghost" size="sm" onClick={onBack} className="-me-1.5 shrink-0">

@@ -14,7 +14,16 @@ import { Link } from "react-router";
 import { useLiveOutput } from "@/api/live";
 import { botQueries, runQueries, useCreateRun } from "@/api/queries";
 import { isTerminal, type RunStatus } from "@/api/types";
-import { Badge, type BadgeTone, Button, MarkdownText, Skeleton, Spinner, toast } from "@/components/ui";
+import {
+  Badge,
+  type BadgeTone,
+  Button,
+  EmojiTile,
+  MarkdownText,
+  Skeleton,
+  Spinner,
+  toast,
+} from "@/components/ui";
 import { useFormat, useT } from "@/i18n";
 import { errorMessage } from "@/i18n/errors";
 import type { MessageKey } from "@/i18n/types";
@@ -109,12 +118,7 @@ export function RunResult({
     <div className="grid gap-5">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="flex min-w-0 items-center gap-3">
-          <span
-            aria-hidden
-            className="flex size-10 shrink-0 items-center justify-center rounded-lg bg-subtle text-xl leading-none"
-          >
-            {bot.data?.emoji ?? "🤖"}
-          </span>
+          <EmojiTile emoji={bot.data?.emoji ?? "🤖"} size="md" />
           <div className="grid min-w-0 gap-0.5">
             <p className="truncate text-sm font-semibold text-fg">{bot.data?.name ?? "…"}</p>
             <p className="text-xs text-fg-muted">{data.model}</p>

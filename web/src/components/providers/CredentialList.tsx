@@ -3,7 +3,7 @@ import { KeyRound, RefreshCw, Trash2 } from "lucide-react";
 import type { ReactNode } from "react";
 import { providerQueries, useDeleteProvider, useRecheckProvider } from "@/api/queries";
 import type { Credential } from "@/api/types";
-import { AlertDialog, Badge, Button, Card, EmptyState, Skeleton, toast } from "@/components/ui";
+import { AlertDialog, Badge, Button, Card, EmojiTile, EmptyState, Skeleton, toast } from "@/components/ui";
 import { useFormat, useT } from "@/i18n";
 import { errorMessage } from "@/i18n/errors";
 import { type CatalogEntry, useProviderCatalog } from "./catalog";
@@ -92,12 +92,7 @@ function CredentialCard({ credential, entry }: { credential: Credential; entry?:
   return (
     <Card className="flex h-full flex-col">
       <div className="flex items-start gap-3 p-4 sm:p-5">
-        <span
-          aria-hidden
-          className="flex size-10 shrink-0 items-center justify-center rounded-lg bg-subtle text-xl leading-none"
-        >
-          {entry?.emoji ?? "🔑"}
-        </span>
+        <EmojiTile emoji={entry?.emoji ?? "🔑"} size="md" />
         <div className="grid min-w-0 flex-1 gap-1">
           <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
             <h2 className="truncate text-sm font-semibold text-fg">{typeName}</h2>

@@ -4,7 +4,7 @@ import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { isApiError } from "@/api/client";
 import { providerQueries, useCreateProvider } from "@/api/queries";
 import type { Credential } from "@/api/types";
-import { Button, Field, Input } from "@/components/ui";
+import { Button, EmojiTile, Field, Input } from "@/components/ui";
 import { useT } from "@/i18n";
 import { errorMessage } from "@/i18n/errors";
 import {
@@ -102,12 +102,7 @@ export function ProviderSetup({
   return (
     <section aria-labelledby={headingId} className="grid gap-5">
       <div className="flex items-start gap-3">
-        <span
-          aria-hidden
-          className="flex size-11 shrink-0 items-center justify-center rounded-lg bg-subtle text-2xl leading-none"
-        >
-          {entry.emoji}
-        </span>
+        <EmojiTile emoji={entry.emoji} />
         <div className="grid min-w-0 flex-1 gap-0.5">
           <h3 id={headingId} className="text-base font-semibold text-fg">
             {t("providers.setup.title", { name: entry.display_name })}

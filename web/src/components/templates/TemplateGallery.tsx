@@ -1,19 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
-import { ArrowRight, CalendarClock, LayoutTemplate, MousePointerClick, Wrench } from "lucide-react";
+import { ArrowRight, CalendarClock, LayoutTemplate, MousePointerClick } from "lucide-react";
 import { templateQueries } from "@/api/queries";
 import type { components } from "@/api/schema";
-import { Badge, Button, Card, EmptyState, Skeleton } from "@/components/ui";
+import { Button, Card, EmojiTile, EmptyState, Skeleton, ToolBadges } from "@/components/ui";
 import { useLocale, useT } from "@/i18n";
 import { errorMessage } from "@/i18n/errors";
-import type { MessageKey } from "@/i18n/types";
 
 type Template = components["schemas"]["TemplateRead"];
-
-const TOOL_LABELS: Record<string, MessageKey> = {
-  web_search: "templates.tool.web_search",
-  web_fetch: "templates.tool.web_fetch",
-  files: "templates.tool.files",
-};
 
 /** The gallery of ready-made bots (GET /api/templates in the UI language); "Use" calls `onUse(id)`. */
 export function TemplateGallery({ onUse }: { onUse: (templateId: string) => void }) {
@@ -61,12 +54,7 @@ function TemplateCard({ template, onUse }: { template: Template; onUse: () => vo
     <Card className="group flex h-full flex-col transition-shadow hover:shadow-md">
       <article aria-labelledby={headingId} className="flex flex-1 flex-col gap-4 p-4 sm:p-5">
         <div className="flex items-start gap-3">
-          <span
-            aria-hidden
-            className="flex size-11 shrink-0 items-center justify-center rounded-lg bg-subtle text-2xl leading-none"
-          >
-            {template.emoji}
-          </span>
+          <EmojiTile emoji={template.emoji} />
           <div className="grid min-w-0 gap-1">
             <h2 id={headingId} className="text-base font-semibold text-fg">
               {template.name}
@@ -84,18 +72,7 @@ function TemplateCard({ template, onUse }: { template: Template; onUse: () => vo
             <span className="sr-only">{t("templates.schedule")}: </span>
             {template.schedule_description ?? t("templates.onDemand")}
           </p>
-          {template.tools.length > 0 && (
-            <ul aria-label={t("templates.tools")} className="flex flex-wrap gap-1.5">
-              {template.tools.map((tool) => (
-                <li key={tool}>
-                  <Badge>
-                    <Wrench aria-hidden className="size-3" />
-                    {TOOL_LABELS[tool] ? t(TOOL_LABELS[tool]) : tool}
-                  </Badge>
-                </li>
-              ))}
-            </ul>
-          )}
+          <ToolBadges tools={template.tools} label={t("templates.tools")} />
         </div>
       </article>
       <div className="flex items-center justify-between gap-2 border-t border-border px-4 py-3 sm:px-5">
