@@ -74,8 +74,7 @@ class Scheduler:
         self.clock = clock
         self.monotonic = monotonic
         self.lease = SchedulerLease(sessionmaker, clock, seconds=config.scheduler_lease_seconds, gone=engine.owner_gone)
-        self.holder = self.lease.holder
-        engine.run_as(self.holder)
+        engine.run_as(self.lease.holder)
         self.role = "off"
         self._aps: AsyncIOScheduler | None = None
         self._known: dict[str, tuple[Any, ...]] = {}
@@ -98,6 +97,11 @@ class Scheduler:
     @property
     def lease_seconds(self) -> float:
         return self.config.scheduler_lease_seconds
+
+    @property
+    def holder(self) -> str:
+        """This process's id (see `core/process.py`)."""
+        return self.lease.holder
 
     @property
     def leader(self) -> str | None:
